@@ -1,0 +1,41 @@
+# openai-audio developer commands. Every target does its own set-up, so a fresh
+# clone needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SPEC ?= ../shared/reference/openai-openapi.yaml
+
+.PHONY: install generate check-generated lint test test-fast demo bench bench-quick soak update-spec docs clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+generate: $(STAMP)
+	$(PY) scripts/generate.py --upstream $(SPEC)
+
+check-generated: $(STAMP)
+	$(PY) scripts/generate.py --check --upstream $(SPEC)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check facade scripts tests
+	$(VENV)/bin/ruff format --check facade scripts tests
+	$(VENV)/bin/mypy --strict facade/openai_audio
+
+test: lint check-generated
+	$(VENV)/bin/pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -x -q -m "not slow"
+
+demo: $(STAMP)
+	$(PY) scripts/demo.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache site

@@ -1,0 +1,1 @@
+"""A faithful, stateful local OpenAI Audio API server for tests, demos and benchmarks."""
