@@ -12,13 +12,18 @@ from ...models.voice_consent_resource import VoiceConsentResource
 from ...types import Response
 
 
+def _path_segment(value: object) -> str:
+    segment = quote(str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
 def _get_kwargs(
     consent_id: str,
 ) -> dict[str, Any]:
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/audio/voice_consents/{consent_id}".format(
-            consent_id=quote(str(consent_id), safe=""),
+            consent_id=_path_segment(consent_id),
         ),
     }
 

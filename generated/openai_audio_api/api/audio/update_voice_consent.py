@@ -13,6 +13,11 @@ from ...models.voice_consent_resource import VoiceConsentResource
 from ...types import Response
 
 
+def _path_segment(value: object) -> str:
+    segment = quote(str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
 def _get_kwargs(
     consent_id: str,
     *,
@@ -23,7 +28,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/audio/voice_consents/{consent_id}".format(
-            consent_id=quote(str(consent_id), safe=""),
+            consent_id=_path_segment(consent_id),
         ),
     }
 

@@ -1,0 +1,326 @@
+"""``AudioClient`` and ``AsyncAudioClient``: settings, one httpx client, the resources."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, Self, TypeVar
+
+import httpx
+from openai_audio_api import AuthenticatedClient
+
+from . import _config
+from ._call import APICall
+from ._config import NOT_GIVEN, ClientConfig, NotGiven, TimeoutTypes
+from ._logging import configure_from_env
+from ._response import raise_for_status, transport_error
+from ._transport import (
+    MAX_RETRIES_EXTENSION,
+    STREAM_EXTENSION,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+)
+from ._version import __version__
+from .resources.speech import AsyncSpeech, Speech
+from .resources.transcriptions import AsyncTranscriptions, Transcriptions
+from .resources.translations import AsyncTranslations, Translations
+from .resources.voice_consents import AsyncVoiceConsents, VoiceConsents
+from .resources.voices import AsyncVoices, Voices
+
+T = TypeVar("T")
+
+USER_AGENT = f"openai-audio/{__version__} python-httpx/{httpx.__version__}"
+
+
+class _ClientBase:
+    _config: ClientConfig
+    _owns_http: bool
+
+    def _request_kwargs(
+        self, call: APICall[Any], timeout: TimeoutTypes | NotGiven, *, stream: bool
+    ) -> dict[str, Any]:
+        kwargs = dict(call.kwargs)
+        effective = (
+            self._config.timeout
+            if isinstance(timeout, NotGiven)
+            else _config.to_timeout(timeout, argument="timeout")
+        )
+        kwargs["timeout"] = effective
+        kwargs["extensions"] = {MAX_RETRIES_EXTENSION: self._config.max_retries, STREAM_EXTENSION: stream}
+        return kwargs
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._config.timeout
+
+    def __repr__(self) -> str:
+        # Never the key: only where requests go and how they are sent.
+        config = self._config
+        return f"{type(self).__name__}(base_url={config.base_url!r}, max_retries={config.max_retries})"
+
+
+def _prepare_http_client(http: httpx.Client | httpx.AsyncClient, config: ClientConfig) -> None:
+    http.base_url = httpx.URL(config.base_url + "/")
+    http.headers.update({"User-Agent": USER_AGENT, **config.headers()})
+    http.timeout = config.timeout
+
+
+def _make_raw(config: ClientConfig) -> AuthenticatedClient:
+    return AuthenticatedClient(base_url=config.base_url, token=config.api_key, timeout=config.timeout)
+
+
+class AudioClient(_ClientBase):
+    """Synchronous client for the OpenAI Audio API.
+
+    Example::
+
+        from openai_audio import AudioClient
+
+        with AudioClient() as client:  # reads OPENAI_API_KEY
+            client.speech.save("Hello!", "hello.mp3", voice="alloy")
+            print(client.transcriptions.create("hello.mp3").text)
+    """
+
+    speech: Speech
+    transcriptions: Transcriptions
+    translations: Translations
+    voice_consents: VoiceConsents
+    voices: Voices
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        configure_from_env()
+        config = _config.resolve_config(
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        if http_client is None:
+            http_client = httpx.Client(
+                transport=RetryTransport(httpx.HTTPTransport(), RetryPolicy(config.max_retries))
+            )
+            self._owns_http = True
+        else:
+            # Retries live in the transport: wrap the one the caller configured,
+            # unless they brought their own RetryTransport (e.g. with a custom sleep).
+            if not isinstance(http_client._transport, RetryTransport):
+                http_client._transport = RetryTransport(
+                    http_client._transport, RetryPolicy(config.max_retries)
+                )
+            self._owns_http = False
+        _prepare_http_client(http_client, config)
+        self._setup(config, http_client)
+
+    def _setup(self, config: ClientConfig, http: httpx.Client) -> None:
+        self._config = config
+        self._http = http
+        self._raw = _make_raw(config).set_httpx_client(http)
+        self.speech = Speech(self)
+        self.transcriptions = Transcriptions(self)
+        self.translations = Translations(self)
+        self.voice_consents = VoiceConsents(self)
+        self.voices = Voices(self)
+
+    @property
+    def raw(self) -> AuthenticatedClient:
+        """The generated client, sharing this client's connection pool, auth, headers, timeout and retries."""
+        return self._raw
+
+    @property
+    def http_client(self) -> httpx.Client:
+        return self._http
+
+    def with_options(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+    ) -> Self:
+        """A copy with other settings that shares this client's connection pool."""
+        copy = object.__new__(type(self))
+        copy._owns_http = False
+        copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
+        return copy
+
+    # -- sending (the only sync-specific part) --------------------------------
+
+    def _execute(self, call: APICall[T], *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> T:
+        try:
+            kwargs = self._request_kwargs(call, timeout, stream=False)
+            try:
+                response = self._http.request(**kwargs)
+            except httpx.TransportError as exc:
+                raise transport_error(exc) from exc
+        finally:
+            call.close()
+        raise_for_status(response)
+        return call.parse(response)
+
+    @contextmanager
+    def _stream(
+        self, call: APICall[Any], *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    ) -> Iterator[httpx.Response]:
+        kwargs = self._request_kwargs(call, timeout, stream=True)
+        method, url = kwargs.pop("method"), kwargs.pop("url")
+        try:
+            with self._http.stream(method, url, **kwargs) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise_for_status(response)
+                yield response
+        except httpx.TransportError as exc:
+            raise transport_error(exc) from exc
+        finally:
+            call.close()
+
+    def close(self) -> None:
+        """Close the connection pool (a no-op on copies made by with_options)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncAudioClient(_ClientBase):
+    """Asynchronous client for the OpenAI Audio API; the same resources, awaited.
+
+    Example::
+
+        async with AsyncAudioClient() as client:
+            consent = await client.voice_consents.retrieve("cons_123")
+    """
+
+    speech: AsyncSpeech
+    transcriptions: AsyncTranscriptions
+    translations: AsyncTranslations
+    voice_consents: AsyncVoiceConsents
+    voices: AsyncVoices
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        configure_from_env()
+        config = _config.resolve_config(
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        if http_client is None:
+            http_client = httpx.AsyncClient(
+                transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy(config.max_retries))
+            )
+            self._owns_http = True
+        else:
+            if not isinstance(http_client._transport, AsyncRetryTransport):
+                http_client._transport = AsyncRetryTransport(
+                    http_client._transport,
+                    RetryPolicy(config.max_retries),
+                )
+            self._owns_http = False
+        _prepare_http_client(http_client, config)
+        self._setup(config, http_client)
+
+    def _setup(self, config: ClientConfig, http: httpx.AsyncClient) -> None:
+        self._config = config
+        self._http = http
+        self._raw = _make_raw(config).set_async_httpx_client(http)
+        self.speech = AsyncSpeech(self)
+        self.transcriptions = AsyncTranscriptions(self)
+        self.translations = AsyncTranslations(self)
+        self.voice_consents = AsyncVoiceConsents(self)
+        self.voices = AsyncVoices(self)
+
+    @property
+    def raw(self) -> AuthenticatedClient:
+        """The generated client (use its ``asyncio*`` functions), sharing this client's pool and settings."""
+        return self._raw
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        return self._http
+
+    def with_options(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+    ) -> Self:
+        copy = object.__new__(type(self))
+        copy._owns_http = False
+        copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
+        return copy
+
+    # -- sending (the only async-specific part) -------------------------------
+
+    async def _execute(self, call: APICall[T], *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> T:
+        try:
+            kwargs = self._request_kwargs(call, timeout, stream=False)
+            try:
+                response = await self._http.request(**kwargs)
+            except httpx.TransportError as exc:
+                raise transport_error(exc) from exc
+        finally:
+            call.close()
+        raise_for_status(response)
+        return call.parse(response)
+
+    @asynccontextmanager
+    async def _stream(
+        self, call: APICall[Any], *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    ) -> AsyncIterator[httpx.Response]:
+        kwargs = self._request_kwargs(call, timeout, stream=True)
+        method, url = kwargs.pop("method"), kwargs.pop("url")
+        try:
+            async with self._http.stream(method, url, **kwargs) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise_for_status(response)
+                yield response
+        except httpx.TransportError as exc:
+            raise transport_error(exc) from exc
+        finally:
+            call.close()
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

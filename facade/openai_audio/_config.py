@@ -1,0 +1,147 @@
+"""Client settings: explicit arguments first, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+import httpx
+
+from .errors import InvalidArgumentError, InvalidArgumentTypeError, MissingAPIKeyError
+
+DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
+# Audio calls are slow (long uploads, long syntheses): a short connect timeout
+# finds a dead host fast, a long read timeout lets real work finish.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES: Final = 2
+
+TimeoutTypes = float | httpx.Timeout | None
+
+
+class NotGiven:
+    """Marks an argument the caller did not pass (``None`` can be a real value)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+class InsecureBaseURLWarning(UserWarning):
+    """The base URL sends the API key in clear text to a host that is not this machine."""
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    api_key: str = field(repr=False)
+    base_url: str
+    organization: str | None
+    project: str | None
+    timeout: httpx.Timeout
+    max_retries: int
+    default_headers: Mapping[str, str] = field(default_factory=dict)
+
+    def with_changes(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+    ) -> ClientConfig:
+        changes: dict[str, object] = {}
+        if not isinstance(timeout, NotGiven):
+            changes["timeout"] = to_timeout(timeout, argument="timeout")
+        if not isinstance(max_retries, NotGiven):
+            changes["max_retries"] = check_max_retries(max_retries)
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def headers(self) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.api_key}"}
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self.default_headers)
+        return headers
+
+
+def to_timeout(value: TimeoutTypes, *, argument: str) -> httpx.Timeout:
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError(
+            argument, f"expected seconds or httpx.Timeout, got {type(value).__name__}"
+        )
+    if value <= 0:
+        raise InvalidArgumentError(argument, f"must be positive, got {value}")
+    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
+
+
+def check_max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentTypeError("max_retries", f"expected an int, got {type(value).__name__}")
+    if value < 0:
+        raise InvalidArgumentError("max_retries", f"must be >= 0, got {value}")
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host in {"localhost", "localhost."} or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(value: str) -> str:
+    url = httpx.URL(value)
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise InvalidArgumentError("base_url", f"expected an http(s) URL with a host, got {value!r}")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        warnings.warn(
+            f"base_url {value!r} is plain http to a non-local host: the API key would travel unencrypted",
+            InsecureBaseURLWarning,
+            stacklevel=4,
+        )
+    return str(url).rstrip("/")
+
+
+def resolve_config(
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    organization: str | None,
+    project: str | None,
+    timeout: TimeoutTypes | NotGiven,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+) -> ClientConfig:
+    key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+    if not key:
+        raise MissingAPIKeyError()
+    if not isinstance(key, str):
+        raise InvalidArgumentTypeError("api_key", f"expected a str, got {type(key).__name__}")
+    url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    return ClientConfig(
+        api_key=key,
+        base_url=check_base_url(url),
+        organization=organization if organization is not None else os.environ.get("OPENAI_ORG_ID"),
+        project=project if project is not None else os.environ.get("OPENAI_PROJECT_ID"),
+        timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout, argument="timeout"),
+        max_retries=check_max_retries(max_retries),
+        default_headers=dict(default_headers or {}),
+    )

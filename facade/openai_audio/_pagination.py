@@ -1,0 +1,98 @@
+"""Cursor pages (``after`` = the last id seen) and lazy iteration over all of them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class _PageBase(Generic[T]):
+    def __init__(
+        self, data: Sequence[T], *, has_more: bool, first_id: str | None, last_id: str | None
+    ) -> None:
+        self.data: list[T] = list(data)
+        self.has_more = has_more
+        self.first_id = first_id
+        self.last_id = last_id
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> T:
+        return self.data[index]
+
+    def has_next_page(self) -> bool:
+        # Without a last id there is no cursor to continue from, whatever has_more says.
+        return self.has_more and bool(self.last_id) and bool(self.data)
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"{name}(items={len(self.data)}, has_more={self.has_more}, last_id={self.last_id!r})"
+
+
+class Page(_PageBase[T]):
+    """One page of a list; iterating it yields this page's items."""
+
+    def __init__(
+        self,
+        data: Sequence[T],
+        *,
+        has_more: bool,
+        first_id: str | None,
+        last_id: str | None,
+        fetch: Callable[[str], Page[T]],
+    ) -> None:
+        super().__init__(data, has_more=has_more, first_id=first_id, last_id=last_id)
+        self._fetch = fetch
+
+    def next_page(self) -> Page[T] | None:
+        """The following page, or ``None`` after the last one."""
+        if not self.has_next_page():
+            return None
+        assert self.last_id is not None
+        return self._fetch(self.last_id)
+
+    def iter_all(self) -> Iterator[T]:
+        """Items of this page and every following one, fetched as needed."""
+        page: Page[T] | None = self
+        while page is not None:
+            yield from page.data
+            page = page.next_page()
+
+
+class AsyncPage(_PageBase[T]):
+    """One page of a list for the async client; ``async for`` yields this page's items."""
+
+    def __init__(
+        self,
+        data: Sequence[T],
+        *,
+        has_more: bool,
+        first_id: str | None,
+        last_id: str | None,
+        fetch: Callable[[str], Awaitable[AsyncPage[T]]],
+    ) -> None:
+        super().__init__(data, has_more=has_more, first_id=first_id, last_id=last_id)
+        self._fetch = fetch
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        for item in self.data:
+            yield item
+
+    async def next_page(self) -> AsyncPage[T] | None:
+        if not self.has_next_page():
+            return None
+        assert self.last_id is not None
+        return await self._fetch(self.last_id)
+
+    async def iter_all(self) -> AsyncIterator[T]:
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            for item in page.data:
+                yield item
+            page = await page.next_page()

@@ -1,0 +1,205 @@
+"""Retries, in the transport.
+
+Living below ``httpx.Client`` means every request through the shared client is
+retried the same way: the façade's calls and raw calls to the generated client.
+
+What is retried: connection failures, timeouts, a connection dropped before the
+full answer arrived, and the statuses 408, 409, 429 and 5xx; a server's
+``x-should-retry`` header overrides that. The wait is ``retry-after-ms``, else
+``Retry-After`` (seconds or an HTTP date) up to a cap, else exponential backoff
+with jitter.
+
+Bodies are replayed byte-identically: httpx re-renders a multipart body on each
+attempt and rewinds file parts, and the façade only hands it seekable files (a
+non-seekable stream is spooled to a temporary file first; see ``_files``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from ._logging import logger
+
+# Request extensions the façade sets per call.
+MAX_RETRIES_EXTENSION = "openai_audio.max_retries"
+# A streamed call must get the live body; everything else is read inside the
+# retry loop, so a connection dropped mid-body is retried like any other failure.
+STREAM_EXTENSION = "openai_audio.stream"
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+RETRYABLE_ERRORS: tuple[type[Exception], ...] = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    # A server asking for a longer pause than this is not waited for: the
+    # error goes back to the caller instead of blocking for minutes.
+    max_retry_after: float = 60.0
+    jitter: float = 0.25
+
+    def backoff(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
+        """Exponential delay for retry number ``attempt`` (0-based), minus up to ``jitter``."""
+        delay = min(self.initial_delay * 2.0**attempt, self.max_delay)
+        return delay * (1 - self.jitter * rand())
+
+    def server_delay(self, headers: httpx.Headers, now: Callable[[], float] = time.time) -> float | None:
+        """The wait the server asked for, if any and within the cap."""
+        value = headers.get("retry-after-ms")
+        if value is not None:
+            try:
+                delay = float(value) / 1000
+            except ValueError:
+                delay = -1
+            if 0 <= delay <= self.max_retry_after:
+                return delay
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            delay = float(value)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return None
+            delay = max(when.timestamp() - now(), 0.0)
+        return delay if 0 <= delay <= self.max_retry_after else None
+
+    def should_retry(self, response: httpx.Response) -> bool:
+        override = response.headers.get("x-should-retry")
+        if override == "true":
+            return True
+        if override == "false":
+            return False
+        return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
+
+    def delay_for(
+        self, response: httpx.Response, attempt: int, rand: Callable[[], float] = random.random
+    ) -> float:
+        server = self.server_delay(response.headers)
+        return server if server is not None else self.backoff(attempt, rand)
+
+
+def _retries_for(request: httpx.Request, policy: RetryPolicy) -> int:
+    value = request.extensions.get(MAX_RETRIES_EXTENSION)
+    return value if isinstance(value, int) else policy.max_retries
+
+
+def _describe(request: httpx.Request) -> str:
+    return f"{request.method} {request.url.copy_with(query=None)}"
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a transport and retries what is worth retrying."""
+
+    def __init__(
+        self,
+        wrapped: httpx.BaseTransport,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.wrapped = wrapped
+        self.policy = policy
+        self._sleep = sleep
+        self._rand = rand
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        retries = _retries_for(request, self.policy)
+        attempt = 0
+        while True:
+            try:
+                response = self.wrapped.handle_request(request)
+                if self.policy.should_retry(response) and attempt < retries:
+                    delay = self.policy.delay_for(response, attempt, self._rand)
+                    reason = f"status {response.status_code}"
+                    response.close()
+                else:
+                    if not request.extensions.get(STREAM_EXTENSION):
+                        response.read()
+                    logger.debug("%s -> %d", _describe(request), response.status_code)
+                    return response
+            except RETRYABLE_ERRORS as exc:
+                if attempt >= retries:
+                    raise
+                delay = self.policy.backoff(attempt, self._rand)
+                reason = type(exc).__name__
+            attempt += 1
+            logger.info(
+                "retrying %s in %.2fs (%s; retry %d of %d)",
+                _describe(request),
+                delay,
+                reason,
+                attempt,
+                retries,
+            )
+            self._sleep(delay)
+
+    def close(self) -> None:
+        self.wrapped.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of :class:`RetryTransport`; same policy, awaited sleeps."""
+
+    def __init__(
+        self,
+        wrapped: httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.wrapped = wrapped
+        self.policy = policy
+        self._sleep = sleep
+        self._rand = rand
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        retries = _retries_for(request, self.policy)
+        attempt = 0
+        while True:
+            try:
+                response = await self.wrapped.handle_async_request(request)
+                if self.policy.should_retry(response) and attempt < retries:
+                    delay = self.policy.delay_for(response, attempt, self._rand)
+                    reason = f"status {response.status_code}"
+                    await response.aclose()
+                else:
+                    if not request.extensions.get(STREAM_EXTENSION):
+                        await response.aread()
+                    logger.debug("%s -> %d", _describe(request), response.status_code)
+                    return response
+            except RETRYABLE_ERRORS as exc:
+                if attempt >= retries:
+                    raise
+                delay = self.policy.backoff(attempt, self._rand)
+                reason = type(exc).__name__
+            attempt += 1
+            logger.info(
+                "retrying %s in %.2fs (%s; retry %d of %d)",
+                _describe(request),
+                delay,
+                reason,
+                attempt,
+                retries,
+            )
+            await self._sleep(delay)
+
+    async def aclose(self) -> None:
+        await self.wrapped.aclose()

@@ -1,0 +1,217 @@
+"""The exceptions openai-audio raises.
+
+Everything derives from :class:`AudioError`. Problems with the caller's arguments
+are :class:`InvalidArgumentError` (a ``ValueError``) or :class:`InvalidArgumentTypeError`
+(a ``TypeError``), raised before any network I/O and naming the argument. Problems
+talking to the server are :class:`APIError` and its subclasses, which mirror the names
+the official ``openai`` SDK uses so existing ``except`` clauses keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AudioError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "InvalidArgumentTypeError",
+    "MissingAPIKeyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTooLargeError",
+    "StreamError",
+    "UnprocessableEntityError",
+]
+
+
+class AudioError(Exception):
+    """Base class of every exception raised by openai-audio."""
+
+
+class InvalidArgumentError(AudioError, ValueError):
+    """An argument has a value the API cannot accept; ``argument`` names it."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+
+
+class InvalidArgumentTypeError(AudioError, TypeError):
+    """An argument has a type the client cannot use; ``argument`` names it."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+
+
+class MissingAPIKeyError(InvalidArgumentError):
+    """No API key was passed and ``OPENAI_API_KEY`` is not set."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "api_key",
+            "no API key given: pass api_key=... or set the OPENAI_API_KEY environment variable",
+        )
+
+
+class APIError(AudioError):
+    """A request to the API failed. ``request`` is the httpx request, when known."""
+
+    message: str
+    request: httpx.Request | None
+    body: object | None
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, body: object | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke before a full answer."""
+
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within its timeout."""
+
+    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A successful (2xx) answer whose body does not match the API's schema."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None = None) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id: str | None = response.headers.get("x-request-id")
+
+
+class StreamError(APIError):
+    """The server reported an error in the middle of an event stream."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+        body: object | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request, body=body)
+        self.type = type
+        self.code = code
+        self.param = param
+
+
+class APIStatusError(APIError):
+    """The API answered with an error status (4xx or 5xx)."""
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object | None = None,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id: str | None = response.headers.get("x-request-id")
+        self.type = type
+        self.code = code
+        self.param = param
+
+    def __str__(self) -> str:
+        text = f"Error code: {self.status_code} - {self.message}"
+        return f"{text} (request id: {self.request_id})" if self.request_id else text
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or failed validation."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not use this resource."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (or route)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource changed concurrently."""
+
+
+class RequestTooLargeError(APIStatusError):
+    """413: the upload is larger than the API accepts."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but semantically invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests, or quota exhausted."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: RequestTooLargeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The exception class for an error status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status_code, APIStatusError)
+
+
+def error_fields(body: Any) -> dict[str, Any]:
+    """The ``{"error": {...}}`` object of an OpenAI error body, or ``{}``."""
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict):
+            return inner
+    return {}

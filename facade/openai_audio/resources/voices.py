@@ -1,0 +1,65 @@
+"""Custom voices, made from an audio sample and a consent recording."""
+
+from __future__ import annotations
+
+from openai_audio_api.api.audio import create_voice
+from openai_audio_api.models import CreateVoiceRequest, VoiceConsentResource, VoiceResource
+
+from .._call import APICall
+from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from .._files import VOICE_SAMPLE_UPLOADS, FileInput, prepare_file
+from .._response import parse_model
+from ._base import AsyncResource, SyncResource, check_id, check_str, generated_file
+
+
+def _consent_id(consent: str | VoiceConsentResource) -> str:
+    if isinstance(consent, VoiceConsentResource):
+        return consent.id
+    return check_id("consent", consent)
+
+
+def _create(
+    name: str, audio_sample: FileInput, consent: str | VoiceConsentResource
+) -> APICall[VoiceResource]:
+    check_str("name", name)
+    consent_id = _consent_id(consent)
+    prepared = prepare_file(audio_sample, argument="audio_sample", rule=VOICE_SAMPLE_UPLOADS)
+    body = CreateVoiceRequest(
+        name=name,
+        audio_sample=generated_file(prepared),
+        consent=consent_id,
+    )
+    return APICall(
+        create_voice._get_kwargs(body=body),
+        lambda r: parse_model(r, VoiceResource.from_dict, "voice"),
+        [prepared],
+    )
+
+
+class Voices(SyncResource):
+    """``client.voices``: custom voices for speech."""
+
+    def create(
+        self,
+        *,
+        name: str,
+        audio_sample: FileInput,
+        consent: str | VoiceConsentResource,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> VoiceResource:
+        """Create a voice from a sample (at most 10 MiB) and a consent id or object."""
+        return self._client._execute(_create(name, audio_sample, consent), timeout=timeout)
+
+
+class AsyncVoices(AsyncResource):
+    """``client.voices`` for the async client."""
+
+    async def create(
+        self,
+        *,
+        name: str,
+        audio_sample: FileInput,
+        consent: str | VoiceConsentResource,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> VoiceResource:
+        return await self._client._execute(_create(name, audio_sample, consent), timeout=timeout)

@@ -1,0 +1,91 @@
+"""Short public names for the generated models users meet.
+
+They are the generated attrs classes themselves (``openai_audio_api.models``),
+so a value from the façade and one from the raw generated client are the same type.
+"""
+
+from __future__ import annotations
+
+from openai_audio_api.models import (
+    AudioResponseFormat,
+    BuiltinVoice,
+    ChunkingStrategyAuto,
+    CustomVoice,
+    SpeechModel,
+    SpeechResponseFormat,
+    SpeechStreamFormat,
+    TimestampGranularity,
+    TranscriptionDiarizedSegment,
+    TranscriptionInclude,
+    TranscriptionLanguage,
+    TranscriptionModel,
+    TranscriptionSegment,
+    TranscriptionWord,
+    TranscriptTextUsageDuration,
+    TranscriptTextUsageTokens,
+    TranslationModel,
+    TranslationResponseFormat,
+    VadConfig,
+)
+from openai_audio_api.models import (
+    CreateTranscriptionResponseDiarizedJson as TranscriptionDiarized,
+)
+from openai_audio_api.models import (
+    CreateTranscriptionResponseJson as Transcription,
+)
+from openai_audio_api.models import (
+    CreateTranscriptionResponseVerboseJson as TranscriptionVerbose,
+)
+from openai_audio_api.models import (
+    CreateTranslationResponseJson as Translation,
+)
+from openai_audio_api.models import (
+    CreateTranslationResponseVerboseJson as TranslationVerbose,
+)
+from openai_audio_api.models import (
+    SpeechAudioDeltaEvent as SpeechAudioDeltaEventModel,
+)
+from openai_audio_api.models import (
+    SpeechAudioDoneEvent as SpeechAudioDoneEventModel,
+)
+from openai_audio_api.models import (
+    VoiceConsentDeletedResource as VoiceConsentDeleted,
+)
+from openai_audio_api.models import (
+    VoiceConsentResource as VoiceConsent,
+)
+from openai_audio_api.models import (
+    VoiceResource as Voice,
+)
+
+__all__ = [
+    "AudioResponseFormat",
+    "BuiltinVoice",
+    "ChunkingStrategyAuto",
+    "CustomVoice",
+    "SpeechAudioDeltaEventModel",
+    "SpeechAudioDoneEventModel",
+    "SpeechModel",
+    "SpeechResponseFormat",
+    "SpeechStreamFormat",
+    "TimestampGranularity",
+    "TranscriptTextUsageDuration",
+    "TranscriptTextUsageTokens",
+    "Transcription",
+    "TranscriptionDiarized",
+    "TranscriptionDiarizedSegment",
+    "TranscriptionInclude",
+    "TranscriptionLanguage",
+    "TranscriptionModel",
+    "TranscriptionSegment",
+    "TranscriptionVerbose",
+    "TranscriptionWord",
+    "Translation",
+    "TranslationModel",
+    "TranslationResponseFormat",
+    "TranslationVerbose",
+    "VadConfig",
+    "Voice",
+    "VoiceConsent",
+    "VoiceConsentDeleted",
+]

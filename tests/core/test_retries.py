@@ -1,0 +1,221 @@
+"""The retry matrix through the local server's fault injection, with a recording sleep."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from openai_audio import AsyncAudioClient, AudioClient, errors
+from openai_audio._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
+from openai_audio.testing import AudioServer
+from openai_audio_api.api.audio import get_voice_consent
+
+CONSENTS = "/v1/audio/voice_consents"
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def server(audio_server: AudioServer) -> Iterator[AudioServer]:
+    audio_server.clear_faults()
+    audio_server.clear_requests()
+    yield audio_server
+    audio_server.clear_faults()
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+def make_client(
+    server: AudioServer, sleeps: Sleeps, max_retries: int = 2, timeout: float = 10
+) -> AudioClient:
+    transport = RetryTransport(
+        httpx.HTTPTransport(), RetryPolicy(max_retries), sleep=sleeps, rand=lambda: 0.0
+    )
+    return AudioClient(
+        base_url=server.base_url,
+        api_key=server.api_key,
+        max_retries=max_retries,
+        timeout=timeout,
+        http_client=httpx.Client(transport=transport),
+    )
+
+
+def hits(server: AudioServer, path: str = CONSENTS) -> int:
+    return sum(1 for r in server.requests if r.path == path)
+
+
+def test_429_honours_retry_after_seconds(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("status", status=429, retry_after=2, path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        page = client.voice_consents.list()
+    assert page.data is not None
+    assert sleeps == [2.0]
+    assert hits(server) == 2
+
+
+def test_retry_after_ms_is_preferred(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("status", status=429, retry_after_ms=1500, retry_after=9, path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        client.voice_consents.list()
+    assert sleeps == [1.5]
+
+
+def test_5xx_backs_off_exponentially_then_succeeds(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("status", status=500, path=CONSENTS)
+    server.inject("status", status=503, path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        client.voice_consents.list()
+    assert sleeps == [0.5, 1.0]
+    assert hits(server) == 3
+
+
+def test_gives_up_after_max_retries(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("status", status=503, count=5, path=CONSENTS)
+    with make_client(server, sleeps, max_retries=2) as client, pytest.raises(errors.InternalServerError):
+        client.voice_consents.list()
+    assert hits(server) == 3
+    assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 413, 422])
+def test_other_4xx_are_never_retried(server: AudioServer, sleeps: Sleeps, status: int) -> None:
+    server.inject("status", status=status, path=CONSENTS)
+    with make_client(server, sleeps) as client, pytest.raises(errors.APIStatusError):
+        client.voice_consents.list()
+    assert hits(server) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [408, 409])
+def test_408_and_409_are_retried(server: AudioServer, sleeps: Sleeps, status: int) -> None:
+    server.inject("status", status=status, path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        client.voice_consents.list()
+    assert hits(server) == 2
+
+
+def test_x_should_retry_header_is_honoured(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("status", status=500, headers={"x-should-retry": "false"}, path=CONSENTS)
+    with make_client(server, sleeps) as client, pytest.raises(errors.InternalServerError):
+        client.voice_consents.list()
+    assert hits(server) == 1
+    server.inject("status", status=400, headers={"x-should-retry": "true"}, path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        client.voice_consents.list()
+
+
+def test_dropped_connection_mid_body_is_retried(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("drop", path=CONSENTS)
+    with make_client(server, sleeps) as client:
+        client.voice_consents.list()
+    assert hits(server) == 2
+
+
+def test_stall_beyond_read_timeout_is_retried(server: AudioServer, sleeps: Sleeps) -> None:
+    server.inject("stall", stall=5, path=CONSENTS)
+    with make_client(server, sleeps, timeout=0.5) as client:
+        page = client.voice_consents.list()
+    assert page.data is not None
+    # The stalled attempt timed out client-side and was retried once after a backoff.
+    assert sleeps == [0.5]
+    assert server.faults == []
+
+
+def test_with_options_max_retries_applies_per_call_sharing_the_pool(
+    server: AudioServer, sleeps: Sleeps
+) -> None:
+    server.inject("status", status=500, path=CONSENTS)
+    with make_client(server, sleeps, max_retries=3) as client:
+        no_retry = client.with_options(max_retries=0)
+        assert no_retry.http_client is client.http_client
+        with pytest.raises(errors.InternalServerError):
+            no_retry.voice_consents.list()
+    assert hits(server) == 1
+
+
+def _wav(n: int) -> bytes:
+    data = os.urandom(n)
+    header = b"RIFF" + (36 + n).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+    header += (1).to_bytes(2, "little") + (1).to_bytes(2, "little") + (24000).to_bytes(4, "little")
+    header += (48000).to_bytes(4, "little") + (2).to_bytes(2, "little") + (16).to_bytes(2, "little")
+    return header + b"data" + n.to_bytes(4, "little") + data
+
+
+class OneWayStream(io.RawIOBase):
+    """A readable stream that cannot seek, like a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._inner.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("kind", ["path", "seekable", "non_seekable"])
+def test_retried_upload_is_replayed_byte_identically(
+    server: AudioServer, sleeps: Sleeps, tmp_path: Path, kind: str
+) -> None:
+    audio = _wav(300_000)
+    path = tmp_path / "consent.wav"
+    path.write_bytes(audio)
+    recording: object = {"path": path, "seekable": io.BytesIO(audio), "non_seekable": OneWayStream(audio)}[
+        kind
+    ]
+    if kind == "non_seekable":
+        recording = ("consent.wav", recording, "audio/wav")
+    server.inject("status", status=503, path=CONSENTS, method="POST")
+    with make_client(server, sleeps) as client:
+        consent = client.voice_consents.create(name="n", recording=recording, language="en-US")  # type: ignore[arg-type]
+    assert consent.id.startswith("cons_")
+    uploads = [r.uploads for r in server.requests if r.path == CONSENTS and r.method == "POST"]
+    assert len(uploads) == 2
+    expected = hashlib.sha256(audio).hexdigest()
+    assert [u[0].sha256 for u in uploads] == [expected, expected]
+    assert [u[0].size for u in uploads] == [len(audio), len(audio)]
+
+
+def test_raw_generated_calls_are_authenticated_and_retried(server: AudioServer, sleeps: Sleeps) -> None:
+    with make_client(server, sleeps) as client:
+        consent = client.voice_consents.create(name="raw", recording=_wav(48_000), language="en")
+        server.inject("status", status=429, retry_after=1, path=f"{CONSENTS}/{consent.id}")
+        response = get_voice_consent.sync_detailed(client=client.raw, consent_id=consent.id)
+    assert response.status_code == 200
+    assert response.parsed is not None and response.parsed.id == consent.id  # type: ignore[union-attr]
+    assert sleeps == [1.0]
+    last = [r for r in server.requests if r.path == f"{CONSENTS}/{consent.id}"]
+    assert len(last) == 2
+    assert all("authorization" not in r.headers for r in last)  # the log strips it; the server checked it
+
+
+async def test_async_retries_with_recorded_sleep(server: AudioServer) -> None:
+    delays: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    transport = AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy(2), sleep=sleep, rand=lambda: 0.0)
+    server.inject("status", status=429, retry_after=3, path=CONSENTS)
+    server.inject("drop", path=CONSENTS)
+    async with AsyncAudioClient(
+        base_url=server.base_url, api_key=server.api_key, http_client=httpx.AsyncClient(transport=transport)
+    ) as client:
+        page = await client.voice_consents.list()
+    assert page.has_more in (True, False)
+    assert delays == [3.0, 1.0]
+    assert hits(server) == 3
