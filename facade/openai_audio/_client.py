@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Self, TypeVar
 
 import httpx
+
 from openai_audio_api import AuthenticatedClient
 
 from . import _config

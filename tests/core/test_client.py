@@ -6,8 +6,9 @@ import logging
 import warnings
 
 import httpx
-import openai_audio
 import pytest
+
+import openai_audio
 from openai_audio import AsyncAudioClient, AudioClient, errors
 from openai_audio.testing import AudioServer
 from openai_audio_api import AuthenticatedClient

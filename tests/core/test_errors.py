@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import openai_audio
 import pytest
+
+import openai_audio
 from openai_audio import AudioClient, errors
 from openai_audio.testing import AudioServer
 

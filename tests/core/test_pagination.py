@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from openai_audio import AsyncAudioClient, AudioClient, InvalidArgumentError, InvalidArgumentTypeError
 from openai_audio.testing import AudioServer
 

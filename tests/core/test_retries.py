@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from openai_audio import AsyncAudioClient, AudioClient, errors
 from openai_audio._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 from openai_audio.testing import AudioServer

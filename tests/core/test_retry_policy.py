@@ -6,6 +6,7 @@ import email.utils
 
 import httpx
 import pytest
+
 from openai_audio._transport import RetryPolicy
 
 

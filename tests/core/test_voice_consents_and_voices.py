@@ -118,7 +118,9 @@ def test_bad_inputs_are_rejected_before_io(client: AudioClient, server: AudioSer
 def test_voice_needs_a_real_consent(client: AudioClient) -> None:
     consent = client.voice_consents.create(name="owner", recording=SAMPLE, language="en")
     by_object = client.voices.create(name="narrator", audio_sample=SAMPLE, consent=consent)
-    by_id = client.voices.create(name="narrator 2", audio_sample=("s.wav", SAMPLE, "audio/wav"), consent=consent.id)
+    by_id = client.voices.create(
+        name="narrator 2", audio_sample=("s.wav", SAMPLE, "audio/wav"), consent=consent.id
+    )
     for voice in (by_object, by_id):
         assert isinstance(voice, Voice)
         assert voice.id.startswith("voice_")
