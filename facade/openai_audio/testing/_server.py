@@ -1,0 +1,199 @@
+"""``AudioServer``: the app served by uvicorn in a daemon thread, for tests and demos."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from openai_audio.testing._app import ServerState, create_app
+from openai_audio.testing._faults import Fault
+from openai_audio.testing._log import RecordedRequest
+
+
+class _QuietDrops(logging.Filter):
+    """Hide uvicorn's complaint about the incomplete responses that "drop" faults make on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+_QUIET_DROPS = _QuietDrops()
+
+
+class _Server(uvicorn.Server):
+    """Reports readiness through an event instead of polling ``started``."""
+
+    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
+        super().__init__(config)
+        self._ready = ready
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+        self._ready.set()
+
+
+class AudioServer:
+    """A local OpenAI-audio server on ``host:port`` (port 0 picks a free port).
+
+    ``api_keys``: the accepted bearer keys; ``None`` accepts any non-empty key. ``db_path``: keep consents
+    and voices in that SQLite file instead of in memory.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_keys: Iterable[str] | None = None,
+        db_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self._state = ServerState(api_keys=api_keys, db_path=db_path)
+        self.app = create_app(state=self._state)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> AudioServer:
+        """Bind, serve in a daemon thread, and return once requests are accepted."""
+        if self._thread is not None:
+            raise RuntimeError("server already started")
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()
+            raise
+        sock.listen(128)
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            loop="asyncio",
+            timeout_graceful_shutdown=3,
+        )
+        logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)  # idempotent for the same filter
+        ready = threading.Event()
+        server = _Server(config, ready)
+        self._server = server
+        # serve() installs no signal handlers outside the main thread, which is what we want here.
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(server.serve(sockets=[sock])), name="openai-audio-server", daemon=True
+        )
+        self._thread.start()
+        while not ready.wait(0.05):
+            if not self._thread.is_alive():
+                self._cleanup()
+                raise RuntimeError("the local OpenAI-audio server failed to start")
+        return self
+
+    def stop(self) -> None:
+        """Stop gracefully: stalled requests end at once, the thread is joined."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        if server.loop is not None and not server.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop may close in the meantime
+                server.loop.call_soon_threadsafe(self._state.stopping.set)
+        server.should_exit = True
+        thread.join(timeout=10)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout=5)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = None
+        self._server = None
+        self._thread = None
+        # A fresh event, so the server can be started again after stop().
+        self._state.stopping = asyncio.Event()
+
+    def __enter__(self) -> AudioServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ addresses and keys
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/v1"
+
+    @property
+    def api_key(self) -> str:
+        return self._state.api_key
+
+    # ------------------------------------------------------------------ request log, faults, state
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self._state.log.snapshot()
+
+    def clear_requests(self) -> None:
+        self._state.log.clear()
+
+    def reset(self) -> None:
+        self._state.reset()
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        count: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        retry_after_ms: int | None = None,
+        stall: float | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Fault:
+        fault = Fault(
+            kind,
+            count=count,
+            path=path,
+            method=method,
+            status=status,
+            retry_after=retry_after,
+            retry_after_ms=retry_after_ms,
+            stall=stall,
+            body=body,
+            headers=headers,
+        )
+        return self._state.faults.add(fault)
+
+    @property
+    def faults(self) -> list[Fault]:
+        return self._state.faults.pending()
+
+    def clear_faults(self) -> None:
+        self._state.faults.clear()
