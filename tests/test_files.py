@@ -23,6 +23,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from openai_audio._audio_formats import sniff
 from openai_audio._files import (
     TRANSCRIPTION_UPLOADS,

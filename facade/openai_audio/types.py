@@ -1,4 +1,4 @@
-"""Short public names for the generated models users meet.
+"""Short public names for the generated models users meet, and the façade's stream event types.
 
 They are the generated attrs classes themselves (``openai_audio_api.models``),
 so a value from the façade and one from the raw generated client are the same type.
@@ -58,17 +58,42 @@ from openai_audio_api.models import (
     VoiceResource as Voice,
 )
 
+from ._streaming import (
+    AsyncAudioStream,
+    AsyncEventStream,
+    AudioStream,
+    EventStream,
+    SpeechAudioDeltaEvent,
+    SpeechAudioDoneEvent,
+    SpeechStreamEvent,
+    TranscriptionStreamEvent,
+    TranscriptTextDeltaEvent,
+    TranscriptTextDoneEvent,
+    TranscriptTextSegmentEvent,
+    UnknownEvent,
+)
+
 __all__ = [
+    "AsyncAudioStream",
+    "AsyncEventStream",
     "AudioResponseFormat",
+    "AudioStream",
     "BuiltinVoice",
     "ChunkingStrategyAuto",
     "CustomVoice",
+    "EventStream",
+    "SpeechAudioDeltaEvent",
     "SpeechAudioDeltaEventModel",
+    "SpeechAudioDoneEvent",
     "SpeechAudioDoneEventModel",
     "SpeechModel",
     "SpeechResponseFormat",
+    "SpeechStreamEvent",
     "SpeechStreamFormat",
     "TimestampGranularity",
+    "TranscriptTextDeltaEvent",
+    "TranscriptTextDoneEvent",
+    "TranscriptTextSegmentEvent",
     "TranscriptTextUsageDuration",
     "TranscriptTextUsageTokens",
     "Transcription",
@@ -78,12 +103,14 @@ __all__ = [
     "TranscriptionLanguage",
     "TranscriptionModel",
     "TranscriptionSegment",
+    "TranscriptionStreamEvent",
     "TranscriptionVerbose",
     "TranscriptionWord",
     "Translation",
     "TranslationModel",
     "TranslationResponseFormat",
     "TranslationVerbose",
+    "UnknownEvent",
     "VadConfig",
     "Voice",
     "VoiceConsent",

@@ -1,0 +1,91 @@
+"""Write a file so that readers see either the old content or the complete new one.
+
+The data goes to a hidden temporary file in the target's folder (same file system, so the final
+``os.replace`` is an atomic rename); it is fsynced before the rename. On any failure —
+including ``KeyboardInterrupt`` and task cancellation — the temporary file is removed and the
+target is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from .errors import InvalidArgumentError
+
+
+def _new_file_mode() -> int:
+    """0o666 minus the umask, as ``open()`` would create it (temp files are 0o600)."""
+    # os.umask can only be read by setting it, which races with other threads: ask /proc instead.
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    return 0o644
+
+
+class AtomicFile:
+    """A temporary file that becomes ``target`` on :meth:`commit`, or vanishes on :meth:`abort`."""
+
+    def __init__(self, target: Path, *, argument: str = "path") -> None:
+        if target.is_dir():
+            raise InvalidArgumentError(argument, f"{str(target)!r} is a directory")
+        if not target.parent.is_dir():
+            raise InvalidArgumentError(argument, f"the folder {str(target.parent)!r} does not exist")
+        self.target = target
+        self._file: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by commit/abort
+            dir=target.parent, delete=False, prefix=f".{target.name}.", suffix=".part"
+        )
+        self.temp_path = Path(self._file.name)
+        self._done = False
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+
+    def commit(self) -> Path:
+        """Flush to disk and move into place; afterwards the target has all the data."""
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            try:
+                mode = stat.S_IMODE(os.stat(self.target).st_mode)  # keep an existing file's mode
+            except FileNotFoundError:
+                mode = _new_file_mode()
+            os.chmod(self.temp_path, mode)
+            os.replace(self.temp_path, self.target)
+        except BaseException:
+            self.abort()
+            raise
+        self._done = True
+        _fsync_folder(self.target.parent)
+        return self.target
+
+    def abort(self) -> None:
+        """Remove the temporary file; the target is untouched. Safe to call more than once."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp_path)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on every platform.
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,405 @@
+"""Text to speech: whole files, byte streams, typed SSE events, and atomic saves to disk."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, TypeAlias
+
+import anyio
+import httpx
+
+from openai_audio_api.api.audio import create_speech
+from openai_audio_api.models import CreateSpeechRequest, CustomVoice, SpeechResponseFormat, VoiceResource
+from openai_audio_api.types import UNSET
+
+from .._atomic import AtomicFile
+from .._call import APICall
+from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from .._response import parse_json_body
+from .._streaming import (
+    SPEECH_EVENTS,
+    AsyncAudioStream,
+    AsyncEventStream,
+    AudioStream,
+    EventStream,
+    SpeechStreamEvent,
+    aiter_audio,
+    aiter_events,
+    iter_audio,
+    iter_events,
+)
+from ..errors import InvalidArgumentError, InvalidArgumentTypeError
+from ._base import AsyncResource, SyncResource, check_str
+
+VoiceInput: TypeAlias = str | CustomVoice | VoiceResource | Mapping[str, str]
+"""A built-in voice name, a custom voice id ``"voice_..."``, a ``Voice``/``CustomVoice`` object,
+or ``{"id": "voice_..."}``."""
+
+DEFAULT_MODEL: Final = "gpt-4o-mini-tts"
+MAX_INPUT_CHARS: Final = 4096
+SPEECH_FORMATS: Final[tuple[SpeechResponseFormat, ...]] = ("mp3", "opus", "aac", "flac", "wav", "pcm")
+# The spec's rules for these two only; other names may be OpenAI-compatible servers' models.
+LEGACY_MODELS: Final = frozenset({"tts-1", "tts-1-hd"})
+_SUFFIX_FORMATS: Final[Mapping[str, SpeechResponseFormat]] = {f".{fmt}": fmt for fmt in SPEECH_FORMATS}
+
+
+def _voice(value: Any) -> str | CustomVoice:
+    if isinstance(value, str):
+        check_str("voice", value)
+        # Custom voices are referenced by object; a bare id would be taken for a voice name.
+        return CustomVoice(id=value) if value.startswith("voice_") else value
+    if isinstance(value, CustomVoice):
+        return CustomVoice(id=check_str("voice", value.id))
+    if isinstance(value, VoiceResource):
+        return CustomVoice(id=check_str("voice", value.id))
+    if isinstance(value, Mapping):
+        if set(value) != {"id"}:
+            raise InvalidArgumentError("voice", 'a voice mapping must be exactly {"id": "voice_..."}')
+        return CustomVoice(id=check_str("voice", value["id"]))
+    raise InvalidArgumentTypeError(
+        "voice", f"expected a voice name, a custom voice id or a Voice object, got {type(value).__name__}"
+    )
+
+
+def _response_format(value: Any) -> SpeechResponseFormat | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError("response_format", f"expected a str, got {type(value).__name__}")
+    for fmt in SPEECH_FORMATS:
+        if value == fmt:
+            return fmt
+    raise InvalidArgumentError(
+        "response_format", f"must be one of {', '.join(SPEECH_FORMATS)}; got {value!r}"
+    )
+
+
+def _speed(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError("speed", f"expected a number, got {type(value).__name__}")
+    if not math.isfinite(value) or not 0.25 <= value <= 4.0:
+        raise InvalidArgumentError("speed", f"must be between 0.25 and 4.0, got {value}")
+    return float(value)
+
+
+def _request(
+    input: str,
+    *,
+    voice: VoiceInput,
+    model: str,
+    instructions: str | None,
+    response_format: str | None,
+    speed: float | None,
+    sse: bool = False,
+) -> CreateSpeechRequest:
+    """Validate everything the spec lets us check locally, before any I/O."""
+    check_str("input", input)
+    if len(input) > MAX_INPUT_CHARS:
+        raise InvalidArgumentError("input", f"at most {MAX_INPUT_CHARS} characters, got {len(input)}")
+    check_str("model", model)
+    if instructions is not None:
+        check_str("instructions", instructions, allow_empty=True)
+        if len(instructions) > MAX_INPUT_CHARS:
+            raise InvalidArgumentError(
+                "instructions", f"at most {MAX_INPUT_CHARS} characters, got {len(instructions)}"
+            )
+        if model in LEGACY_MODELS:
+            raise InvalidArgumentError("instructions", f"not supported by {model}; use gpt-4o-mini-tts")
+    if sse and model in LEGACY_MODELS:
+        raise InvalidArgumentError(
+            "model", f"{model} cannot stream events (stream_format='sse'); use gpt-4o-mini-tts"
+        )
+    fmt = _response_format(response_format)
+    rate = _speed(speed)
+    return CreateSpeechRequest(
+        model=model,
+        input_=input,
+        voice=_voice(voice),
+        instructions=UNSET if instructions is None else instructions,
+        response_format=UNSET if fmt is None else fmt,
+        speed=UNSET if rate is None else rate,
+        stream_format="sse" if sse else UNSET,
+    )
+
+
+def _audio_body(response: httpx.Response) -> bytes:
+    # A JSON answer where audio was expected is a proxy's or server's error object.
+    if response.headers.get("content-type", "").startswith("application/json"):
+        parse_json_body(response)
+    return response.content
+
+
+def _call(request: CreateSpeechRequest) -> APICall[bytes]:
+    return APICall(create_speech._get_kwargs(body=request), _audio_body)
+
+
+def _check_chunk_size(chunk_size: Any) -> int | None:
+    if chunk_size is None:
+        return None
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
+        raise InvalidArgumentTypeError("chunk_size", f"expected an int, got {type(chunk_size).__name__}")
+    if chunk_size < 1:
+        raise InvalidArgumentError("chunk_size", f"must be positive, got {chunk_size}")
+    return chunk_size
+
+
+def _save_target(
+    path: str | os.PathLike[str], response_format: str | None
+) -> tuple[Path, SpeechResponseFormat]:
+    """The target path and the format to request: given, or inferred from the suffix."""
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidArgumentTypeError("path", f"expected a str or os.PathLike, got {type(path).__name__}")
+    target = Path(path)
+    by_suffix = _SUFFIX_FORMATS.get(target.suffix.lower())
+    fmt = _response_format(response_format)
+    if fmt is None:
+        if by_suffix is None:
+            raise InvalidArgumentError(
+                "path",
+                f"cannot infer the audio format from {target.name!r}: use one of "
+                f"{', '.join(_SUFFIX_FORMATS)} or pass response_format",
+            )
+        return target, by_suffix
+    if by_suffix is not None and by_suffix != fmt:
+        raise InvalidArgumentError(
+            "response_format", f"{fmt!r} does not match the file suffix {target.suffix!r} ({by_suffix})"
+        )
+    return target, fmt
+
+
+class Speech(SyncResource):
+    """``client.speech``: generate audio from text."""
+
+    def create(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The whole audio file (mp3 unless ``response_format`` says otherwise) in memory.
+
+        ``voice``: a built-in name, a custom voice id ``"voice_..."`` (sent as ``{"id": ...}``),
+        or a ``Voice``/``CustomVoice`` object. Use :meth:`stream` or :meth:`save` for long texts.
+        """
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+        )
+        return self._client._execute(_call(request), timeout=timeout)
+
+    def stream(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        chunk_size: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AudioStream:
+        """The audio as it is generated, never buffered whole.
+
+        ``with client.speech.stream(...) as audio: for chunk in audio: ...`` or simply
+        ``for chunk in client.speech.stream(...)``; either way the response is closed when the
+        loop ends or stops early. Arguments are checked here, the request is sent on first use.
+        """
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+        )
+        size = _check_chunk_size(chunk_size)
+        call = _call(request)
+        return AudioStream(
+            lambda: self._client._stream(call, timeout=timeout), lambda r: iter_audio(r, size), call.close
+        )
+
+    def stream_events(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> EventStream[SpeechStreamEvent]:
+        """Typed events (``stream_format="sse"``): ``SpeechAudioDeltaEvent`` chunks, then one
+        ``SpeechAudioDoneEvent`` with token usage. Not available for tts-1 / tts-1-hd."""
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+            sse=True,
+        )
+        call = _call(request)
+        return EventStream(
+            lambda: self._client._stream(call, timeout=timeout),
+            lambda r: iter_events(r, SPEECH_EVENTS),
+            call.close,
+        )
+
+    def save(
+        self,
+        input: str,
+        path: str | os.PathLike[str],
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Path:
+        """Stream the audio into ``path`` atomically and return it.
+
+        The format is inferred from the suffix (.mp3 .opus .aac .flac .wav .pcm) unless
+        ``response_format`` is given; a mismatch is an error. The audio goes to a hidden
+        ``.<name>.*.part`` file beside the target, which replaces the target only once complete:
+        on any failure the target keeps its previous content and the part file is removed.
+        """
+        target, fmt = _save_target(path, response_format)
+        request = _request(
+            input, voice=voice, model=model, instructions=instructions, response_format=fmt, speed=speed
+        )
+        call = _call(request)
+        out = AtomicFile(target)
+        try:
+            with self._client._stream(call, timeout=timeout) as response:
+                for chunk in iter_audio(response, None):
+                    out.write(chunk)
+            return out.commit()
+        finally:
+            out.abort()  # a no-op after commit
+
+
+class AsyncSpeech(AsyncResource):
+    """``client.speech`` for the async client."""
+
+    async def create(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """The whole audio file in memory; see :meth:`Speech.create`."""
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+        )
+        return await self._client._execute(_call(request), timeout=timeout)
+
+    def stream(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        chunk_size: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncAudioStream:
+        """``async with client.speech.stream(...) as audio: async for chunk in audio: ...``"""
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+        )
+        size = _check_chunk_size(chunk_size)
+        call = _call(request)
+        return AsyncAudioStream(
+            lambda: self._client._stream(call, timeout=timeout), lambda r: aiter_audio(r, size), call.close
+        )
+
+    def stream_events(
+        self,
+        input: str,
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncEventStream[SpeechStreamEvent]:
+        """``async with client.speech.stream_events(...) as events: async for event in events: ...``"""
+        request = _request(
+            input,
+            voice=voice,
+            model=model,
+            instructions=instructions,
+            response_format=response_format,
+            speed=speed,
+            sse=True,
+        )
+        call = _call(request)
+        return AsyncEventStream(
+            lambda: self._client._stream(call, timeout=timeout),
+            lambda r: aiter_events(r, SPEECH_EVENTS),
+            call.close,
+        )
+
+    async def save(
+        self,
+        input: str,
+        path: str | os.PathLike[str],
+        *,
+        voice: VoiceInput,
+        model: str = DEFAULT_MODEL,
+        instructions: str | None = None,
+        response_format: SpeechResponseFormat | None = None,
+        speed: float | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Path:
+        """Stream the audio into ``path`` atomically; see :meth:`Speech.save`."""
+        target, fmt = _save_target(path, response_format)
+        request = _request(
+            input, voice=voice, model=model, instructions=instructions, response_format=fmt, speed=speed
+        )
+        call = _call(request)
+        out = AtomicFile(target)
+        try:
+            async with self._client._stream(call, timeout=timeout) as response:
+                async for chunk in aiter_audio(response, None):
+                    out.write(chunk)
+            # fsync can take a while on a large file: keep the event loop free meanwhile.
+            return await anyio.to_thread.run_sync(out.commit)
+        finally:
+            out.abort()

@@ -1,0 +1,649 @@
+"""Speech to text: one-shot transcriptions typed by ``response_format``, and streamed events."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Literal, TypeAlias, TypeVar, overload
+
+import httpx
+
+from openai_audio_api.api.audio import create_transcription
+from openai_audio_api.models import (
+    AudioResponseFormat,
+    CreateTranscriptionRequest,
+    CreateTranscriptionResponseDiarizedJson,
+    CreateTranscriptionResponseJson,
+    CreateTranscriptionResponseVerboseJson,
+    TimestampGranularity,
+    TranscriptionInclude,
+    VadConfig,
+)
+from openai_audio_api.types import UNSET
+
+from .._call import APICall
+from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from .._files import TRANSCRIPTION_UPLOADS, FileInput, UploadRule, prepare_file
+from .._response import parse_json_body, parse_model
+from .._speakers import known_speaker_fields
+from .._streaming import (
+    TRANSCRIPTION_EVENTS,
+    AsyncEventStream,
+    EventStream,
+    TranscriptionStreamEvent,
+    aiter_events,
+    iter_events,
+)
+from ..errors import APIResponseValidationError, InvalidArgumentError, InvalidArgumentTypeError
+from ._base import AsyncResource, SyncResource, check_str, generated_file
+
+T = TypeVar("T")
+
+DEFAULT_MODEL: Final = "gpt-4o-transcribe"
+WHISPER: Final = "whisper-1"
+DIARIZE: Final = "gpt-4o-transcribe-diarize"
+GPT_TRANSCRIBE: Final = "gpt-transcribe"
+# The spec's per-model rules. Names not listed pass through: OpenAI-compatible servers.
+_JSON_ONLY: Final = ("gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15")
+MODEL_FORMATS: Final[Mapping[str, tuple[str, ...]]] = {
+    WHISPER: ("json", "text", "srt", "verbose_json", "vtt"),
+    DIARIZE: ("json", "text", "diarized_json"),
+    **{model: ("json",) for model in _JSON_ONLY},
+}
+KNOWN_MODELS: Final = frozenset({*MODEL_FORMATS, GPT_TRANSCRIBE})
+LOGPROB_MODELS: Final = frozenset(_JSON_ONLY)
+RESPONSE_FORMATS: Final = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
+TEXT_FORMATS: Final = frozenset({"text", "srt", "vtt"})
+_VAD_KEYS: Final = frozenset({"type", "threshold", "prefix_padding_ms", "silence_duration_ms"})
+
+ChunkingStrategy: TypeAlias = Literal["auto"] | VadConfig | Mapping[str, Any]
+Transcription: TypeAlias = CreateTranscriptionResponseJson
+TranscriptionVerbose: TypeAlias = CreateTranscriptionResponseVerboseJson
+TranscriptionDiarized: TypeAlias = CreateTranscriptionResponseDiarizedJson
+TranscriptionResult: TypeAlias = Transcription | TranscriptionVerbose | TranscriptionDiarized | str
+
+
+# -- argument checks shared with translations ---------------------------------------------------
+
+
+def check_choice(argument: str, value: Any, choices: Sequence[str]) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(argument, f"expected a str, got {type(value).__name__}")
+    if value not in choices:
+        raise InvalidArgumentError(argument, f"must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def check_temperature(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError("temperature", f"expected a number, got {type(value).__name__}")
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise InvalidArgumentError("temperature", f"must be between 0 and 1, got {value}")
+    return float(value)
+
+
+def _str_list(argument: str, value: Any, *, choices: Sequence[str] | None = None) -> list[str]:
+    # A bare str is a sequence of characters: almost certainly a mistake here.
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise InvalidArgumentTypeError(argument, f"expected a list of str, got {type(value).__name__}")
+    items = list(value)
+    if not items:
+        raise InvalidArgumentError(argument, "must not be empty (pass None to leave it out)")
+    for item in items:
+        if choices is not None:
+            check_choice(argument, item, choices)
+        else:
+            check_str(argument, item)
+    return items
+
+
+def _chunking(value: Any) -> Literal["auto"] | VadConfig:
+    if isinstance(value, VadConfig):
+        value = value.to_dict()
+    if value == "auto":
+        return "auto"
+    if isinstance(value, str):
+        raise InvalidArgumentError(
+            "chunking_strategy", f'expected "auto" or a server_vad config, got {value!r}'
+        )
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentTypeError(
+            "chunking_strategy", f'expected "auto", a VadConfig or a dict, got {type(value).__name__}'
+        )
+    unknown = set(value) - _VAD_KEYS
+    if unknown:
+        raise InvalidArgumentError(
+            "chunking_strategy", f"unknown keys {sorted(map(str, unknown))}; allowed: {sorted(_VAD_KEYS)}"
+        )
+    if value.get("type") != "server_vad":
+        raise InvalidArgumentError(
+            "chunking_strategy", f"type must be 'server_vad', got {value.get('type')!r}"
+        )
+    threshold = value.get("threshold")
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not math.isfinite(threshold)
+        or not 0 <= threshold <= 1
+    ):
+        raise InvalidArgumentError(
+            "chunking_strategy", f"threshold must be a number from 0 to 1, got {threshold!r}"
+        )
+    for key in ("prefix_padding_ms", "silence_duration_ms"):
+        ms = value.get(key)
+        if ms is not None and (isinstance(ms, bool) or not isinstance(ms, int) or ms < 0):
+            raise InvalidArgumentError("chunking_strategy", f"{key} must be an int >= 0, got {ms!r}")
+    return VadConfig(
+        type_="server_vad",
+        threshold=UNSET if threshold is None else float(threshold),
+        prefix_padding_ms=value.get("prefix_padding_ms", UNSET),
+        silence_duration_ms=value.get("silence_duration_ms", UNSET),
+    )
+
+
+# -- parsing by the requested format ------------------------------------------------------------
+
+
+def text_body(response: httpx.Response) -> str:
+    # A JSON error object in a 200 is an error, not a transcript.
+    if response.headers.get("content-type", "").startswith("application/json"):
+        parse_json_body(response)
+    return response.text
+
+
+def checked_model(
+    from_dict: Callable[[dict[str, Any]], T], what: str, fields: Mapping[str, type | tuple[type, ...]]
+) -> Callable[[httpx.Response], T]:
+    """A parser that also checks the types of the fields the generated ``from_dict`` trusts."""
+
+    def parse(response: httpx.Response) -> T:
+        def build(body: dict[str, Any]) -> T:
+            for name, kind in fields.items():
+                value = body.get(name)
+                if name in body and (not isinstance(value, kind) or isinstance(value, bool)):
+                    raise APIResponseValidationError(
+                        f"{what}: field {name!r} has type {type(value).__name__}",
+                        response=response,
+                        body=body,
+                    )
+            return from_dict(body)
+
+        return parse_model(response, build, what)
+
+    return parse
+
+
+_NUMBER = (int, float)
+_PARSERS: Final[Mapping[str, Callable[[httpx.Response], TranscriptionResult]]] = {
+    "json": checked_model(CreateTranscriptionResponseJson.from_dict, "transcription", {"text": str}),
+    "verbose_json": checked_model(
+        CreateTranscriptionResponseVerboseJson.from_dict,
+        "verbose transcription",
+        {"text": str, "language": str, "duration": _NUMBER, "segments": list, "words": list},
+    ),
+    "diarized_json": checked_model(
+        CreateTranscriptionResponseDiarizedJson.from_dict,
+        "diarized transcription",
+        {"text": str, "duration": _NUMBER, "segments": list},
+    ),
+    **{fmt: text_body for fmt in TEXT_FORMATS},
+}
+
+
+# -- the request --------------------------------------------------------------------------------
+
+
+def _build(
+    file: FileInput,
+    *,
+    model: str,
+    response_format: str | None,
+    language: str | None,
+    languages: Sequence[str] | None,
+    keywords: Sequence[str] | None,
+    prompt: str | None,
+    temperature: float | None,
+    include: Sequence[TranscriptionInclude] | None,
+    timestamp_granularities: Sequence[TimestampGranularity] | None,
+    chunking_strategy: ChunkingStrategy | None,
+    known_speakers: Mapping[str, FileInput] | None,
+    stream: bool,
+    rule: UploadRule = TRANSCRIPTION_UPLOADS,
+) -> APICall[TranscriptionResult]:
+    """Check every rule the spec states, then prepare the upload (opened last, so a bad
+    argument never leaves a file open)."""
+    check_str("model", model)
+    fmt = (
+        "json"
+        if response_format is None
+        else check_choice("response_format", response_format, RESPONSE_FORMATS)
+    )
+    known = model in KNOWN_MODELS
+    if known and model in MODEL_FORMATS and fmt not in MODEL_FORMATS[model]:
+        raise InvalidArgumentError(
+            "response_format", f"{model} answers only {', '.join(MODEL_FORMATS[model])}; got {fmt!r}"
+        )
+    if stream and model == WHISPER:
+        raise InvalidArgumentError("model", "whisper-1 cannot stream; use create() or another model")
+    if language is not None:
+        check_str("language", language)
+    if prompt is not None:
+        check_str("prompt", prompt, allow_empty=True)
+        if model == DIARIZE:
+            raise InvalidArgumentError("prompt", f"not supported by {DIARIZE}")
+    rate = check_temperature(temperature)
+    lang_list = None if languages is None else _str_list("languages", languages)
+    keyword_list = None if keywords is None else _str_list("keywords", keywords)
+    for name, given in (("languages", lang_list), ("keywords", keyword_list)):
+        if given is not None and known and model != GPT_TRANSCRIBE:
+            raise InvalidArgumentError(name, f"supported only by {GPT_TRANSCRIBE}, not {model}")
+    includes = None if include is None else _str_list("include", include, choices=("logprobs",))
+    if includes:
+        if fmt != "json":
+            raise InvalidArgumentError("include", f"logprobs need response_format 'json', not {fmt!r}")
+        if known and model not in LOGPROB_MODELS:
+            raise InvalidArgumentError("include", f"logprobs are available only with {', '.join(_JSON_ONLY)}")
+    granularities = (
+        None
+        if timestamp_granularities is None
+        else _str_list("timestamp_granularities", timestamp_granularities, choices=("word", "segment"))
+    )
+    if granularities:
+        if fmt != "verbose_json":
+            raise InvalidArgumentError(
+                "timestamp_granularities", f"need response_format 'verbose_json', not {fmt!r}"
+            )
+        if model == DIARIZE:
+            raise InvalidArgumentError("timestamp_granularities", f"not supported by {DIARIZE}")
+    chunking = None if chunking_strategy is None else _chunking(chunking_strategy)
+    if model == DIARIZE and chunking is None:
+        chunking = "auto"  # required by the diarize model for audio over 30 s; harmless below that
+    names, references = (None, None) if known_speakers is None else known_speaker_fields(known_speakers)
+
+    prepared = prepare_file(file, argument="file", rule=rule)
+    try:
+        body = CreateTranscriptionRequest(
+            file=generated_file(prepared),
+            model=model,
+            language=UNSET if language is None else language,
+            languages=UNSET if lang_list is None else lang_list,
+            keywords=UNSET if keyword_list is None else keyword_list,
+            prompt=UNSET if prompt is None else prompt,
+            response_format=UNSET if response_format is None else fmt,  # type: ignore[arg-type]
+            temperature=UNSET if rate is None else rate,
+            include=UNSET if includes is None else includes,  # type: ignore[arg-type]
+            timestamp_granularities=UNSET if granularities is None else granularities,  # type: ignore[arg-type]
+            stream=True if stream else UNSET,
+            chunking_strategy=UNSET if chunking is None else chunking,
+            known_speaker_names=UNSET if names is None else names,
+            known_speaker_references=UNSET if references is None else references,
+        )
+        kwargs = create_transcription._get_kwargs(body=body)
+    except BaseException:
+        prepared.close()
+        raise
+    return APICall(kwargs, _PARSERS[fmt], [prepared])
+
+
+class Transcriptions(SyncResource):
+    """``client.transcriptions``: turn audio into text."""
+
+    @overload
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["json"] | None = ...,
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> Transcription: ...
+    @overload
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["verbose_json"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionVerbose: ...
+    @overload
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["diarized_json"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionDiarized: ...
+    @overload
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["text", "srt", "vtt"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> str: ...
+    @overload
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: AudioResponseFormat | None = ...,
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionResult: ...
+    def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> TranscriptionResult:
+        """Transcribe ``file`` (a path is streamed from disk, never read whole).
+
+        The result type follows ``response_format``: ``Transcription`` for json (the default),
+        ``TranscriptionVerbose`` for verbose_json, ``TranscriptionDiarized`` for diarized_json,
+        ``str`` for text/srt/vtt.
+
+        The spec's rules are checked before anything is sent (for OpenAI's own model names;
+        other names pass through for OpenAI-compatible servers): the formats each model
+        answers, ``timestamp_granularities`` only with verbose_json, ``include=["logprobs"]``
+        only with json, ``temperature`` 0–1. With ``gpt-4o-transcribe-diarize``,
+        ``chunking_strategy`` defaults to ``"auto"`` (the API requires one for audio over 30 s),
+        and ``prompt``/``include``/``timestamp_granularities`` are rejected.
+
+        ``chunking_strategy``: ``"auto"``, a ``VadConfig`` or ``{"type": "server_vad", ...}``.
+        ``known_speakers``: up to 4 ``{name: audio}`` reference clips of 2–10 s each, sent as
+        ``known_speaker_names[]``/``known_speaker_references[]`` data URLs.
+        """
+        call = _build(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=timestamp_granularities,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=False,
+        )
+        return self._client._execute(call, timeout=timeout)
+
+    def stream(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> EventStream[TranscriptionStreamEvent]:
+        """Transcribe with ``stream=true``: ``TranscriptTextDeltaEvent``s as text arrives,
+        ``TranscriptTextSegmentEvent``s (diarize model with diarized_json), then one
+        ``TranscriptTextDoneEvent``; ``UnknownEvent`` for types this version does not know.
+
+        ``with client.transcriptions.stream(...) as events: for event in events: ...``; the
+        response is closed however the loop ends. An error sent in the stream raises
+        ``StreamError``; so does a stream that ends before its done event. Same rules as
+        :meth:`create`; whisper-1 cannot stream.
+        """
+        call = _build(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=None,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=True,
+        )
+        return EventStream(
+            lambda: self._client._stream(call, timeout=timeout),
+            lambda r: iter_events(r, TRANSCRIPTION_EVENTS),
+            call.close,
+        )
+
+
+class AsyncTranscriptions(AsyncResource):
+    """``client.transcriptions`` for the async client."""
+
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["json"] | None = ...,
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> Transcription: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["verbose_json"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionVerbose: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["diarized_json"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionDiarized: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: Literal["text", "srt", "vtt"],
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> str: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = ...,
+        response_format: AudioResponseFormat | None = ...,
+        language: str | None = ...,
+        languages: Sequence[str] | None = ...,
+        keywords: Sequence[str] | None = ...,
+        prompt: str | None = ...,
+        temperature: float | None = ...,
+        include: Sequence[TranscriptionInclude] | None = ...,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = ...,
+        chunking_strategy: ChunkingStrategy | None = ...,
+        known_speakers: Mapping[str, FileInput] | None = ...,
+        timeout: TimeoutTypes | NotGiven = ...,
+    ) -> TranscriptionResult: ...
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> TranscriptionResult:
+        """Transcribe ``file``; see :meth:`Transcriptions.create` (same rules and result types).
+
+        With ``gpt-4o-transcribe-diarize``, ``chunking_strategy`` defaults to ``"auto"``.
+        """
+        call = _build(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=timestamp_granularities,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=False,
+        )
+        return await self._client._execute(call, timeout=timeout)
+
+    def stream(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncEventStream[TranscriptionStreamEvent]:
+        """``async with client.transcriptions.stream(...) as events: async for event in events``;
+        see :meth:`Transcriptions.stream`."""
+        call = _build(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=None,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=True,
+        )
+        return AsyncEventStream(
+            lambda: self._client._stream(call, timeout=timeout),
+            lambda r: aiter_events(r, TRANSCRIPTION_EVENTS),
+            call.close,
+        )

@@ -1,0 +1,329 @@
+"""client.speech against the local server: bytes, streams, typed events, atomic save (sync and async)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from openai_audio import (
+    APIConnectionError,
+    AsyncAudioClient,
+    AudioClient,
+    BadRequestError,
+    InvalidArgumentError,
+    InvalidArgumentTypeError,
+    StreamError,
+)
+from openai_audio._streaming import SpeechAudioDeltaEvent, SpeechAudioDoneEvent
+from openai_audio.testing import AudioServer
+from openai_audio.types import CustomVoice, Voice
+
+from .conftest import make_wav
+
+LONG_TEXT = "The quick brown fox jumps over the lazy dog. " * 80  # ~3600 chars, megabytes of pcm
+FORMATS = ["mp3", "wav", "pcm"]  # the ones the local server can always encode
+
+
+def _part_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+# -- create ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_create_returns_audio_in_each_format(client: AudioClient, server: AudioServer, fmt: str) -> None:
+    audio = client.speech.create("Hello there.", voice="alloy", response_format=fmt)  # type: ignore[arg-type]
+    assert audio
+    if fmt == "wav":
+        assert audio[:4] == b"RIFF"
+    sent = server.requests[-1].json
+    assert sent == {
+        "model": "gpt-4o-mini-tts",
+        "input": "Hello there.",
+        "voice": "alloy",
+        "response_format": fmt,
+    }
+
+
+def test_speech_round_trip_through_transcription(client: AudioClient) -> None:
+    text = "Round trips are the best tests."
+    wav = client.speech.create(text, voice="coral", response_format="wav", speed=1.5, instructions="calm")
+    assert client.transcriptions.create(("speech.wav", wav)).text == text
+
+
+async def test_async_create_and_round_trip(aclient: AsyncAudioClient) -> None:
+    wav = await aclient.speech.create("Async speech.", voice="alloy", response_format="wav")
+    result = await aclient.transcriptions.create(("speech.wav", wav))
+    assert result.text == "Async speech."
+
+
+def test_custom_voice_id_is_sent_as_object(client: AudioClient, server: AudioServer) -> None:
+    with pytest.raises(BadRequestError):  # the server knows no such voice; what matters is the shape
+        client.speech.create("Hi.", voice="voice_123")
+    assert server.requests[-1].json["voice"] == {"id": "voice_123"}
+
+
+@pytest.mark.parametrize(
+    "voice",
+    [
+        CustomVoice(id="voice_abc"),
+        Voice(object_="audio.voice", id="voice_abc", name="n", created_at=1),
+        {"id": "voice_abc"},
+    ],
+)
+def test_voice_objects_are_sent_by_id(client: AudioClient, server: AudioServer, voice: object) -> None:
+    with pytest.raises(BadRequestError):
+        client.speech.create("Hi.", voice=voice)  # type: ignore[arg-type]
+    assert server.requests[-1].json["voice"] == {"id": "voice_abc"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"input": ""}, InvalidArgumentError),
+        ({"input": "x" * 4097}, InvalidArgumentError),
+        ({"input": 5}, InvalidArgumentTypeError),
+        ({"instructions": "y" * 4097}, InvalidArgumentError),
+        ({"speed": 0.2}, InvalidArgumentError),
+        ({"speed": 4.5}, InvalidArgumentError),
+        ({"speed": True}, InvalidArgumentTypeError),
+        ({"response_format": "ogg"}, InvalidArgumentError),
+        ({"model": "tts-1", "instructions": "whisper"}, InvalidArgumentError),
+        ({"model": "tts-1-hd", "instructions": "whisper"}, InvalidArgumentError),
+        ({"voice": ""}, InvalidArgumentError),
+        ({"voice": 3}, InvalidArgumentTypeError),
+        ({"voice": {"id": "voice_1", "x": 1}}, InvalidArgumentError),
+    ],
+)
+def test_invalid_arguments_raise_before_any_request(
+    client: AudioClient, server: AudioServer, kwargs: dict[str, object], error: type[Exception]
+) -> None:
+    args: dict[str, object] = {"input": "Hello.", "voice": "alloy", **kwargs}
+    with pytest.raises(error):
+        client.speech.create(**args)  # type: ignore[arg-type]
+    with pytest.raises(error):
+        client.speech.stream(**args)  # type: ignore[arg-type]
+    assert server.requests == []
+
+
+def test_sse_is_refused_for_legacy_models_before_sending(client: AudioClient, server: AudioServer) -> None:
+    for model in ("tts-1", "tts-1-hd"):
+        with pytest.raises(InvalidArgumentError) as info:
+            client.speech.stream_events("Hi.", voice="alloy", model=model)
+        assert info.value.argument == "model"
+    assert server.requests == []
+
+
+def test_unknown_models_pass_through_untouched(client: AudioClient, server: AudioServer) -> None:
+    with pytest.raises(BadRequestError):  # the local server knows only OpenAI's models
+        client.speech.create("Hi.", voice="alloy", model="my-own-tts", instructions="x")
+    assert server.requests[-1].json["model"] == "my-own-tts"
+
+
+# -- stream ---------------------------------------------------------------------------------------
+
+
+def test_stream_yields_all_bytes_in_chunks(client: AudioClient) -> None:
+    whole = client.speech.create(LONG_TEXT, voice="alloy", response_format="pcm")
+    with client.speech.stream(LONG_TEXT, voice="alloy", response_format="pcm", chunk_size=4096) as audio:
+        chunks = list(audio.iter_bytes())
+    assert b"".join(chunks) == whole
+    assert len(chunks) > 1
+    assert all(len(c) == 4096 for c in chunks[:-1])
+    assert audio.response.is_closed
+
+
+def test_plain_iteration_breaking_early_closes_the_response(client: AudioClient) -> None:
+    stream = client.speech.stream(LONG_TEXT, voice="alloy", response_format="pcm", chunk_size=1024)
+    for chunk in stream:
+        assert chunk
+        break
+    assert stream.response.is_closed
+    # The connection went back to (or was dropped from) the pool: the client is still usable.
+    assert client.speech.create("Still working.", voice="alloy")
+
+
+def test_with_block_breaking_early_closes_the_response(client: AudioClient) -> None:
+    with client.speech.stream(LONG_TEXT, voice="alloy", response_format="pcm") as audio:
+        for _ in audio:
+            break
+        assert not audio.response.is_closed
+    assert audio.response.is_closed
+    with pytest.raises(RuntimeError):
+        list(audio)  # a closed stream cannot be iterated again
+
+
+def test_unused_stream_sends_nothing(client: AudioClient, server: AudioServer) -> None:
+    stream = client.speech.stream("Never sent.", voice="alloy")
+    stream.close()
+    assert server.requests == []
+
+
+def test_stream_connection_dropped_mid_body_raises_connection_error(
+    client: AudioClient, server: AudioServer
+) -> None:
+    server.inject("drop", path="/v1/audio/speech")
+    with (
+        pytest.raises(APIConnectionError),
+        client.speech.stream(LONG_TEXT, voice="alloy", response_format="pcm") as s,
+    ):
+        for _ in s:
+            pass
+
+
+async def test_async_stream_and_early_exit(aclient: AsyncAudioClient) -> None:
+    whole = await aclient.speech.create(LONG_TEXT, voice="alloy", response_format="pcm")
+    async with aclient.speech.stream(
+        LONG_TEXT, voice="alloy", response_format="pcm", chunk_size=8192
+    ) as audio:
+        received = [chunk async for chunk in audio]
+    assert b"".join(received) == whole
+    async with aclient.speech.stream(LONG_TEXT, voice="alloy", response_format="pcm") as early:
+        async for _ in early:
+            break
+    assert early.response.is_closed
+
+
+# -- stream_events --------------------------------------------------------------------------------
+
+
+def test_stream_events_are_typed_and_decode_to_the_audio(client: AudioClient, server: AudioServer) -> None:
+    whole = client.speech.create("Events please.", voice="alloy", response_format="wav")
+    with client.speech.stream_events("Events please.", voice="alloy", response_format="wav") as events:
+        received = list(events)
+    assert server.requests[-1].json["stream_format"] == "sse"
+    deltas = [e for e in received if isinstance(e, SpeechAudioDeltaEvent)]
+    assert deltas
+    assert all(base64.b64decode(d.audio) == d.audio_bytes == d.data for d in deltas)
+    assert b"".join(d.audio_bytes for d in deltas) == whole
+    done = received[-1]
+    assert isinstance(done, SpeechAudioDoneEvent)
+    assert done.type == "speech.audio.done"
+    assert done.usage.total_tokens == done.usage.input_tokens + done.usage.output_tokens > 0
+
+
+async def test_async_stream_events(aclient: AsyncAudioClient) -> None:
+    async with aclient.speech.stream_events("Async events.", voice="alloy") as events:
+        received = [e async for e in events]
+    assert isinstance(received[0], SpeechAudioDeltaEvent)
+    assert isinstance(received[-1], SpeechAudioDoneEvent)
+
+
+def test_stream_events_error_in_stream_raises_stream_error(client: AudioClient, server: AudioServer) -> None:
+    server.inject("sse_error", path="/v1/audio/speech")
+    with pytest.raises(StreamError, match="error while streaming"):
+        list(client.speech.stream_events(LONG_TEXT, voice="alloy", response_format="pcm"))
+
+
+def test_stream_events_without_done_raises(client: AudioClient, server: AudioServer) -> None:
+    server.inject("sse_no_done", path="/v1/audio/speech")
+    with pytest.raises(StreamError, match=r"speech\.audio\.done"):
+        list(client.speech.stream_events("Short.", voice="alloy"))
+
+
+# -- save -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("out.wav", "wav"), ("out.MP3", "mp3"), ("out.pcm", "pcm")])
+def test_save_infers_the_format_from_the_suffix(
+    client: AudioClient, server: AudioServer, tmp_path: Path, name: str, fmt: str
+) -> None:
+    target = client.speech.save("Saved to disk.", tmp_path / name, voice="alloy")
+    assert target == tmp_path / name
+    assert server.requests[-1].json["response_format"] == fmt
+    assert target.read_bytes() == client.speech.create("Saved to disk.", voice="alloy", response_format=fmt)  # type: ignore[arg-type]
+    assert _part_files(tmp_path) == []
+
+
+def test_save_with_explicit_format_and_unknown_suffix(client: AudioClient, tmp_path: Path) -> None:
+    target = client.speech.save("Raw.", str(tmp_path / "audio.bin"), voice="alloy", response_format="pcm")
+    assert target.read_bytes()
+
+
+def test_save_replaces_an_existing_file(client: AudioClient, tmp_path: Path) -> None:
+    target = tmp_path / "speech.wav"
+    target.write_bytes(b"old")
+    client.speech.save("New content.", target, voice="alloy")
+    assert target.read_bytes()[:4] == b"RIFF"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("out.wav", "mp3"), ("out.ogg", None), ("noext", None), ("out.flac", "pcm")]
+)
+def test_save_rejects_suffix_problems_before_sending(
+    client: AudioClient, server: AudioServer, tmp_path: Path, name: str, fmt: str | None
+) -> None:
+    with pytest.raises(InvalidArgumentError):
+        client.speech.save("Hi.", tmp_path / name, voice="alloy", response_format=fmt)  # type: ignore[arg-type]
+    assert server.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_is_atomic_when_the_connection_drops(
+    client: AudioClient, server: AudioServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "speech.pcm"
+    target.write_bytes(b"previous content")
+    server.inject("drop", path="/v1/audio/speech")
+    with pytest.raises(APIConnectionError):
+        client.speech.save(LONG_TEXT, target, voice="alloy")
+    assert target.read_bytes() == b"previous content"
+    assert _part_files(tmp_path) == []
+
+
+def test_save_is_atomic_on_http_error(client: AudioClient, server: AudioServer, tmp_path: Path) -> None:
+    target = tmp_path / "speech.wav"
+    server.inject("status", status=400, path="/v1/audio/speech")
+    with pytest.raises(BadRequestError):
+        client.speech.save("Hi.", target, voice="alloy")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_is_atomic_on_keyboard_interrupt(
+    client: AudioClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai_audio import _atomic
+
+    target = tmp_path / "speech.pcm"
+    target.write_bytes(b"keep me")
+
+    def interrupted(self: object, data: bytes) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_atomic.AtomicFile, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        client.speech.save(LONG_TEXT, target, voice="alloy")
+    assert target.read_bytes() == b"keep me"
+    assert _part_files(tmp_path) == []
+
+
+def test_save_into_a_missing_folder_or_onto_a_folder_fails_early(
+    client: AudioClient, server: AudioServer, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidArgumentError):
+        client.speech.save("Hi.", tmp_path / "missing" / "a.wav", voice="alloy")
+    (tmp_path / "dir.wav").mkdir()
+    with pytest.raises(InvalidArgumentError):
+        client.speech.save("Hi.", tmp_path / "dir.wav", voice="alloy")
+    assert server.requests == []
+
+
+async def test_async_save_success_and_atomic_failure(
+    aclient: AsyncAudioClient, server: AudioServer, tmp_path: Path
+) -> None:
+    ok = await aclient.speech.save("Async save.", tmp_path / "ok.wav", voice="alloy")
+    assert ok.read_bytes()[:4] == b"RIFF"
+    target = tmp_path / "keep.pcm"
+    target.write_bytes(b"previous")
+    server.inject("drop", path="/v1/audio/speech")
+    with pytest.raises(APIConnectionError):
+        await aclient.speech.save(LONG_TEXT, target, voice="alloy")
+    assert target.read_bytes() == b"previous"
+    assert _part_files(tmp_path) == []
+
+
+def test_make_wav_helper_is_a_valid_wav() -> None:
+    assert make_wav(1.0)[:4] == b"RIFF"
