@@ -1,0 +1,508 @@
+"""The click application: global options, commands, and the error handling around them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from openai_audio import (
+    DEFAULT_MAX_RETRIES,
+    NOT_GIVEN,
+    AsyncAudioClient,
+    AudioClient,
+    AudioError,
+    FileInput,
+    VoiceConsent,
+    __version__,
+)
+
+from . import _batch, _speak
+from ._errors import register_secret, report
+from ._output import print_json, print_table
+from ._progress import ProgressReader, progress_enabled, transfer_progress
+from ._speak import SPEECH_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The default model (gpt-4o-transcribe) answers json only; these formats need another one when
+# --model is not given. "text" never needs it: the CLI asks for json and prints its text.
+_MODEL_FOR_FORMAT = {
+    "srt": "whisper-1",
+    "vtt": "whisper-1",
+    "verbose_json": "whisper-1",
+    "diarized_json": "gpt-4o-transcribe-diarize",
+}
+TRANSCRIBE_FORMATS = ("text", "json", "srt", "vtt", "verbose_json", "diarized_json")
+TRANSLATE_FORMATS = ("text", "json", "srt", "vtt", "verbose_json")
+# Output file extension per --format; "text" is the transcript alone, the json ones the whole object.
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "verbose_json": "json",
+    "diarized_json": "json",
+    "srt": "srt",
+    "vtt": "vtt",
+}
+
+
+@dataclass
+class Settings:
+    api_key: str | None
+    base_url: str | None
+    timeout: float | None
+    max_retries: int
+    json: bool
+
+    def client_kwargs(self) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "timeout": NOT_GIVEN if self.timeout is None else self.timeout,
+            "max_retries": self.max_retries,
+        }
+
+    def client(self) -> AudioClient:
+        return AudioClient(**self.client_kwargs())
+
+    def async_client(self) -> AsyncAudioClient:
+        return AsyncAudioClient(**self.client_kwargs())
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+def json_option(command: F) -> F:
+    """``--json`` on a command; the global ``openai-audio --json ...`` works the same."""
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--base-url", envvar="OPENAI_BASE_URL", show_envvar=True, help="API base URL.")
+@click.option(
+    "--api-key",
+    envvar="OPENAI_API_KEY",
+    show_envvar=True,
+    show_default=False,
+    metavar="KEY",
+    help="API key (prefer the environment variable: command lines are visible to other users).",
+)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request.")
+@click.option("--max-retries", type=click.IntRange(min=0), default=DEFAULT_MAX_RETRIES, show_default=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print results as JSON (same as each command's --json)."
+)
+@click.version_option(__version__, "--version", prog_name="openai-audio")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    base_url: str | None,
+    api_key: str | None,
+    timeout: float | None,
+    max_retries: int,
+    as_json: bool,
+) -> None:
+    """Speech, transcription, translation and voice consents from the command line."""
+    register_secret(api_key)
+    ctx.obj = Settings(api_key or None, base_url or None, timeout, max_retries, as_json)
+
+
+# -- speech ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("text")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Audio file to write.",
+)
+@click.option("--voice", default="alloy", show_default=True, help="A built-in voice or a custom voice id.")
+@click.option("--model", default=None, help="Default: the client's (gpt-4o-mini-tts).")
+@click.option("--format", "fmt", type=click.Choice(SPEECH_FORMATS), help="Default: from the suffix.")
+@click.option("--instructions", help="How to speak (not for tts-1 / tts-1-hd).")
+@click.option("--speed", type=float, help="0.25 to 4.0.")
+@pass_settings
+def speak(
+    settings: Settings,
+    text: str,
+    output: Path,
+    voice: str,
+    model: str | None,
+    fmt: str | None,
+    instructions: str | None,
+    speed: float | None,
+) -> int:
+    """Say TEXT (or '-' for stdin) into OUTPUT, written atomically."""
+    if text == "-":
+        text = sys.stdin.read().rstrip("\n")
+    with settings.client() as client:
+        size = _speak.speak(
+            client,
+            text,
+            output,
+            voice=voice,
+            model=model,
+            fmt=fmt,
+            instructions=instructions,
+            speed=speed,
+            progress=progress_enabled(),
+        )
+    click.echo(f"wrote {output} ({size} bytes)", err=True)
+    return 0
+
+
+# -- transcription and translation -----------------------------------------------------------------
+
+
+def _render(result: Any, fmt: str) -> str:
+    if isinstance(result, str):  # text, srt, vtt answers
+        return result
+    if fmt == "text":
+        return str(result.text)
+    from ._output import dump_json
+
+    return dump_json(result.to_dict())
+
+
+def _batch_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    def decorate(command: F) -> F:
+        options = [
+            click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path)),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(formats),
+                default="text",
+                show_default=True,
+                help="text: the transcript alone; json/verbose_json/diarized_json: the API's object.",
+            ),
+            click.option("--model", help="Default depends on --format (srt, vtt, verbose_json: whisper-1)."),
+            click.option(
+                "--out-dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Write <stem>.<txt|json|srt|vtt> per file here instead of printing.",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(1, 64),
+                default=4,
+                show_default=True,
+                help="Files at once.",
+            ),
+            click.option("--force", is_flag=True, help="Redo files whose output already exists."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _run_files(
+    settings: Settings,
+    files: tuple[Path, ...],
+    out_dir: Path | None,
+    fmt: str,
+    jobs: int,
+    force: bool,
+    operation: _batch.Operation,
+    verb: str,
+) -> int:
+    try:
+        planned = _batch.plan(files, out_dir, EXTENSIONS[fmt])
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    return _batch.run_batch(
+        planned,
+        make_client=settings.async_client,
+        operation=operation,
+        jobs_at_once=jobs,
+        force=force,
+        verb=verb,
+    )
+
+
+@cli.command()
+@_batch_options(TRANSCRIBE_FORMATS)
+@click.option("--language", help="ISO-639-1 code of the spoken language, e.g. en.")
+@click.option("--stream", is_flag=True, help="Print the text as it is recognised (one file, text format).")
+@pass_settings
+def transcribe(
+    settings: Settings,
+    files: tuple[Path, ...],
+    fmt: str,
+    model: str | None,
+    out_dir: Path | None,
+    jobs: int,
+    force: bool,
+    language: str | None,
+    stream: bool,
+) -> int:
+    """Transcribe audio FILES; prints one file's text, or writes each to --out-dir."""
+    options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
+    if model or fmt in _MODEL_FOR_FORMAT:
+        options["model"] = model or _MODEL_FOR_FORMAT[fmt]
+    if language:
+        options["language"] = language
+    if stream:
+        if len(files) != 1 or out_dir is not None or fmt != "text":
+            raise click.UsageError("--stream takes one file, prints text, and cannot be used with --out-dir")
+        options.pop("response_format")
+        return _stream_transcript(settings, files[0], options)
+
+    async def operation(client: AsyncAudioClient, file: FileInput) -> str:
+        return _render(await client.transcriptions.create(file, **options), fmt)
+
+    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "transcribed")
+
+
+def _stream_transcript(settings: Settings, path: Path, options: dict[str, Any]) -> int:
+    from openai_audio._streaming import TranscriptTextDeltaEvent, TranscriptTextDoneEvent
+
+    printed = False
+    with settings.client() as client, client.transcriptions.stream(path, **options) as events:
+        for event in events:
+            if isinstance(event, TranscriptTextDeltaEvent):
+                sys.stdout.write(event.delta)
+                sys.stdout.flush()
+                printed = True
+            elif isinstance(event, TranscriptTextDoneEvent) and not printed:
+                sys.stdout.write(event.text)  # a server that sent no deltas
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    return 0
+
+
+@cli.command()
+@_batch_options(TRANSLATE_FORMATS)
+@pass_settings
+def translate(
+    settings: Settings,
+    files: tuple[Path, ...],
+    fmt: str,
+    model: str | None,
+    out_dir: Path | None,
+    jobs: int,
+    force: bool,
+) -> int:
+    """Translate speech in FILES into English text; like transcribe."""
+    options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
+    if model:
+        options["model"] = model
+
+    async def operation(client: AsyncAudioClient, file: FileInput) -> str:
+        return _render(await client.translations.create(file, **options), fmt)
+
+    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "translated")
+
+
+# -- uploads with a progress bar -------------------------------------------------------------------
+
+
+def _upload(path: Path, argument: str, send: Callable[[FileInput], Any]) -> Any:
+    """Call ``send`` with the file, wrapped in a byte-counting reader when bars are on."""
+    if not progress_enabled():
+        return send(path)
+    with transfer_progress() as progress:
+        task = progress.add_task(f"upload {path.name}", total=path.stat().st_size if path.is_file() else None)
+        with ProgressReader.open(
+            path, lambda n: progress.update(task, advance=n), argument=argument
+        ) as reader:
+            return send((path.name, reader.as_io()))
+
+
+# -- voices and consents ---------------------------------------------------------------------------
+
+
+def _when(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _show(settings: Settings, as_json: bool, value: Any, columns: tuple[str, ...], row: list[Any]) -> None:
+    if as_json or settings.json:
+        print_json(value.to_dict())
+    else:
+        print_table(columns, [row])
+
+
+def _consent_row(consent: VoiceConsent) -> list[Any]:
+    return [consent.id, consent.name, consent.language, _when(consent.created_at)]
+
+
+CONSENT_COLUMNS = ("id", "name", "language", "created (UTC)")
+
+
+@cli.group()
+def voices() -> None:
+    """Custom voices."""
+
+
+@voices.command("create")
+@click.option("--name", required=True)
+@click.option("--sample", required=True, type=click.Path(path_type=Path), help="Audio sample of the voice.")
+@click.option("--consent", required=True, help="Consent id (cons_...).")
+@json_option
+@pass_settings
+def voices_create(settings: Settings, name: str, sample: Path, consent: str, as_json: bool) -> int:
+    """Create a custom voice from a sample and a consent recording."""
+    with settings.client() as client:
+        voice = _upload(
+            sample, "audio_sample", lambda f: client.voices.create(name=name, audio_sample=f, consent=consent)
+        )
+    _show(
+        settings,
+        as_json,
+        voice,
+        ("id", "name", "created (UTC)"),
+        [voice.id, voice.name, _when(voice.created_at)],
+    )
+    return 0
+
+
+@cli.group()
+def consents() -> None:
+    """Voice consent recordings."""
+
+
+@consents.command("create")
+@click.option("--name", required=True)
+@click.option("--recording", required=True, type=click.Path(path_type=Path), help="The consent recording.")
+@click.option("--language", required=True, help="Language of the recording, e.g. en.")
+@json_option
+@pass_settings
+def consents_create(settings: Settings, name: str, recording: Path, language: str, as_json: bool) -> int:
+    """Upload a consent recording."""
+    with settings.client() as client:
+        consent = _upload(
+            recording,
+            "recording",
+            lambda f: client.voice_consents.create(name=name, recording=f, language=language),
+        )
+    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
+    return 0
+
+
+@consents.command("list")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (default: all).")
+@click.option(
+    "--page-size", type=click.IntRange(1, 100), default=100, show_default=True, help="Consents per request."
+)
+@json_option
+@pass_settings
+def consents_list(settings: Settings, limit: int | None, page_size: int, as_json: bool) -> int:
+    """List consents, following every page."""
+    with settings.client() as client:
+        found: list[VoiceConsent] = []
+        items: Iterator[VoiceConsent] = client.voice_consents.iter(limit=page_size)
+        for consent in items:
+            found.append(consent)
+            if limit is not None and len(found) >= limit:
+                break
+    if as_json or settings.json:
+        print_json([consent.to_dict() for consent in found])
+    else:
+        print_table(CONSENT_COLUMNS, [_consent_row(consent) for consent in found])
+    return 0
+
+
+@consents.command("get")
+@click.argument("consent_id")
+@json_option
+@pass_settings
+def consents_get(settings: Settings, consent_id: str, as_json: bool) -> int:
+    """Show one consent."""
+    with settings.client() as client:
+        consent = client.voice_consents.retrieve(consent_id)
+    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
+    return 0
+
+
+@consents.command("rename")
+@click.argument("consent_id")
+@click.argument("name")
+@json_option
+@pass_settings
+def consents_rename(settings: Settings, consent_id: str, name: str, as_json: bool) -> int:
+    """Give a consent a new name."""
+    with settings.client() as client:
+        consent = client.voice_consents.update(consent_id, name=name)
+    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
+    return 0
+
+
+@consents.command("delete")
+@click.argument("consent_id")
+@json_option
+@pass_settings
+def consents_delete(settings: Settings, consent_id: str, as_json: bool) -> int:
+    """Delete a consent."""
+    with settings.client() as client:
+        deleted = client.voice_consents.delete(consent_id)
+    _show(settings, as_json, deleted, ("id", "deleted"), [deleted.id, str(deleted.deleted).lower()])
+    return 0
+
+
+# -- local server ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port."
+)
+@click.option(
+    "--api-key",
+    "server_keys",
+    multiple=True,
+    show_default=False,
+    metavar="KEY",
+    help="Accept only this key (repeatable). Default: any non-empty key.",
+)
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file for consents and voices."
+)
+def serve(host: str, port: int, server_keys: tuple[str, ...], db: Path | None) -> int:
+    """Run the local test server in the foreground; the first line printed is its base URL."""
+    from ._serve import serve as run_server
+
+    for key in server_keys:
+        register_secret(key)
+    return run_server(host=host, port=port, api_keys=server_keys or None, db=db)
+
+
+# -- entry point -----------------------------------------------------------------------------------
+
+
+def run(argv: list[str] | None = None) -> int:
+    register_secret(os.environ.get("OPENAI_API_KEY"))
+    try:
+        result = cli.main(args=argv, prog_name="openai-audio", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()  # usage errors keep click's exit code (2)
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        sys.stderr.close()
+        return 1
+    except (AudioError, OSError) as exc:
+        report(exc)
+        return 1
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,208 @@
+"""Many files through one endpoint: N at a time over the async client, resumable, with a summary.
+
+A job's output file is written atomically, so an existing output means a finished job and is
+skipped on the next run (unless forced). One file's failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from openai_audio import AsyncAudioClient, FileInput
+
+from ._errors import describe
+from ._output import write_text_atomic
+from ._progress import ProgressReader, progress_enabled, redirect_stdout, stderr_console
+
+# Takes the client and the file to upload, returns the text to print or write.
+Operation = Callable[[AsyncAudioClient, FileInput], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    output: Path | None  # None: print to stdout
+
+
+@dataclass
+class Result:
+    job: Job
+    state: Literal["done", "skipped", "failed"]
+    error: str | None = None
+
+
+def plan(sources: Sequence[Path], out_dir: Path | None, extension: str) -> list[Job]:
+    """One job per input; outputs are ``<out_dir>/<stem>.<extension>``, which must be distinct."""
+    if out_dir is None:
+        return [Job(source, None) for source in sources]
+    jobs: list[Job] = []
+    claimed: dict[Path, Path] = {}
+    for source in sources:
+        output = out_dir / f"{source.stem}.{extension}"
+        if output in claimed:
+            # Two inputs would overwrite each other's result (a/x.wav and b/x.mp3).
+            raise ValueError(
+                f"{str(source)!r} and {str(claimed[output])!r} would both be written to {str(output)!r}"
+            )
+        claimed[output] = source
+        jobs.append(Job(source, output))
+    return jobs
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"  # pragma: no cover - the loop always returns
+
+
+class _Bars:
+    """The overall bar (files) and the upload bar (bytes), fed from every job."""
+
+    def __init__(self, files: int, upload_bytes: int) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=stderr_console(),
+            redirect_stdout=redirect_stdout(),
+            redirect_stderr=False,
+        )
+        self._files_total = files
+        self._bytes_total = upload_bytes
+        self._files_done = 0
+        self._bytes_sent = 0
+        self.files: TaskID = self.progress.add_task("files", total=files, detail=self._files_detail())
+        self.upload: TaskID = self.progress.add_task(
+            "upload", total=max(upload_bytes, 1), detail=self._bytes_detail()
+        )
+
+    def _files_detail(self) -> str:
+        return f"{self._files_done}/{self._files_total} files"
+
+    def _bytes_detail(self) -> str:
+        return f"{_human(self._bytes_sent)}/{_human(self._bytes_total)}"
+
+    def sent(self, delta: int) -> None:
+        self._bytes_sent += delta
+        self.progress.update(self.upload, advance=delta, detail=self._bytes_detail())
+
+    def finished(self) -> None:
+        self._files_done += 1
+        self.progress.update(self.files, advance=1, detail=self._files_detail())
+
+
+async def _run_one(
+    job: Job,
+    client: AsyncAudioClient,
+    operation: Operation,
+    bars: _Bars | None,
+    many: bool,
+) -> Result:
+    try:
+        if bars is not None:
+            with ProgressReader.open(job.source, bars.sent, argument="file") as reader:
+                # A (filename, stream) tuple: the client validates the name exactly as for a path.
+                text = await operation(client, (job.source.name, reader.as_io()))
+        else:
+            text = await operation(client, job.source)
+        text = text if text.endswith("\n") else text + "\n"
+        if job.output is not None:
+            write_text_atomic(job.output, text)
+        else:
+            if many:  # headers as `head` prints them, so several outputs stay apart
+                sys.stdout.write(f"==> {job.source} <==\n")
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return Result(job, "done")
+    except Exception as exc:  # every failure is reported in the summary; the others go on
+        return Result(job, "failed", describe(exc))
+    finally:
+        if bars is not None:
+            bars.finished()
+
+
+async def _run_all(
+    jobs: Sequence[Job], *, client: AsyncAudioClient, operation: Operation, jobs_at_once: int, force: bool
+) -> list[Result]:
+    results: dict[Job, Result] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        if job.output is not None and job.output.exists() and not force:
+            results[job] = Result(job, "skipped")
+        else:
+            todo.append(job)
+    if not todo:
+        return [results[job] for job in jobs]
+
+    bars: _Bars | None = None
+    if progress_enabled():
+        size = 0
+        for job in todo:
+            with contextlib.suppress(OSError):  # reported when the job runs
+                size += job.source.stat().st_size
+        bars = _Bars(len(todo), size)
+        bars.progress.start()
+    gate = asyncio.Semaphore(jobs_at_once)
+    many = len(jobs) > 1
+
+    async def guarded(job: Job) -> None:
+        async with gate:
+            results[job] = await _run_one(job, client, operation, bars, many)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for job in todo:
+                group.create_task(guarded(job))
+    finally:
+        if bars is not None:
+            bars.progress.stop()
+    return [results[job] for job in jobs]
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    *,
+    make_client: Callable[[], AsyncAudioClient],
+    operation: Operation,
+    jobs_at_once: int,
+    force: bool,
+    verb: str,
+) -> int:
+    """Run the jobs, print a summary to stderr (when it adds anything), return the exit code."""
+
+    async def main() -> list[Result]:
+        async with make_client() as client:
+            return await _run_all(
+                jobs, client=client, operation=operation, jobs_at_once=jobs_at_once, force=force
+            )
+
+    results = asyncio.run(main())
+    failed = [r for r in results if r.state == "failed"]
+    done = sum(r.state == "done" for r in results)
+    skipped = sum(r.state == "skipped" for r in results)
+    if len(jobs) == 1 and jobs[0].output is None:
+        # A single file to stdout: just its output, or one error line.
+        if failed:
+            print(f"error: {failed[0].error}", file=sys.stderr, flush=True)
+        return 1 if failed else 0
+    line = f"{verb} {done} of {len(results)} file(s)"
+    extras = [f"{skipped} skipped (output exists; --force redoes)"] if skipped else []
+    if failed:
+        extras.append(f"{len(failed)} failed")
+    print(line + (f", {', '.join(extras)}" if extras else ""), file=sys.stderr)
+    for result in failed:
+        print(f"  failed: {result.job.source}: {result.error}", file=sys.stderr)
+    sys.stderr.flush()
+    return 1 if failed else 0
