@@ -86,7 +86,8 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
     for rel in sorted(exp_files & act_files):
         if not filecmp.cmp(expected / rel, actual / rel, shallow=False):
             diff = difflib.unified_diff(
-                (expected / rel).read_text().splitlines(), (actual / rel).read_text().splitlines(),
+                (expected / rel).read_text(errors="replace").splitlines(),
+                (actual / rel).read_text(errors="replace").splitlines(),
                 f"regenerated/{rel}", f"committed/{rel}", lineterm="", n=1,
             )
             problems.append("\n".join(list(diff)[:40]))
