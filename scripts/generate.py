@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import extract_spec  # noqa: E402
+import extract_spec
 
 ROOT = extract_spec.ROOT
 PACKAGE = "openai_audio_api"
@@ -53,13 +53,21 @@ def run_generator(spec: Path, out_parent: Path) -> Path:
     # The post-hooks call `ruff`: make sure it is this environment's pinned one.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     cmd = [
-        sys.executable, "-m", "openapi_python_client", "generate",
-        "--path", str(spec),
-        "--config", str(CONFIG),
-        "--custom-template-path", str(TEMPLATES),
-        "--meta", "none",
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--meta",
+        "none",
         "--fail-on-warning",
-        "--output-path", str(out_parent / PACKAGE),
+        "--output-path",
+        str(out_parent / PACKAGE),
     ]
     result = subprocess.run(cmd, env=env, cwd=out_parent, capture_output=True, text=True)
     if result.returncode != 0:
@@ -77,8 +85,12 @@ def stamp(package: Path, header: str) -> None:
 def diff_trees(expected: Path, actual: Path) -> list[str]:
     """Human-readable differences between two trees (empty when identical)."""
     problems: list[str] = []
-    exp_files = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    act_files = {p.relative_to(actual) for p in actual.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    exp_files = {
+        p.relative_to(expected) for p in expected.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    act_files = {
+        p.relative_to(actual) for p in actual.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
     for rel in sorted(exp_files - act_files):
         problems.append(f"missing: {rel}")
     for rel in sorted(act_files - exp_files):
@@ -88,7 +100,10 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
             diff = difflib.unified_diff(
                 (expected / rel).read_text(errors="replace").splitlines(),
                 (actual / rel).read_text(errors="replace").splitlines(),
-                f"regenerated/{rel}", f"committed/{rel}", lineterm="", n=1,
+                f"regenerated/{rel}",
+                f"committed/{rel}",
+                lineterm="",
+                n=1,
             )
             problems.append("\n".join(list(diff)[:40]))
     return problems
@@ -97,7 +112,9 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", type=Path, default=extract_spec.DEFAULT_UPSTREAM)
-    parser.add_argument("--check", action="store_true", help="compare with the committed output instead of writing")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed output instead of writing"
+    )
     args = parser.parse_args(argv)
 
     versions = check_pins()
