@@ -37,5 +37,10 @@ test-fast: $(STAMP)
 demo: $(STAMP)
 	$(PY) scripts/demo.py
 
+# Re-extract openapi.yaml from a new upstream document, regenerate, report the changes
+# (exit 0 nothing changed, 1 changed, 2 error) and log them in SPEC_CHANGES.md.
+update-spec: $(STAMP)
+	$(PY) scripts/update_spec.py --upstream $(SPEC)
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache site
