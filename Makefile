@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SPEC ?= ../shared/reference/openai-openapi.yaml
 
-.PHONY: install generate check-generated lint test test-fast demo bench bench-quick soak update-spec docs clean
+.PHONY: install generate check-generated lint test test-fast demo bench bench-quick soak fuzz update-spec docs clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test-fast: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
+
+# The full-size reliability runs (make test runs small versions of both).
+soak: $(STAMP)
+	OPENAI_AUDIO_SOAK_REQUESTS=5000 $(VENV)/bin/pytest tests/reliability/test_soak.py -m soak -s
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=full $(VENV)/bin/pytest tests/reliability/test_fuzz_inputs.py
 
 # Re-extract openapi.yaml from a new upstream document, regenerate, report the changes
 # (exit 0 nothing changed, 1 changed, 2 error) and log them in SPEC_CHANGES.md.

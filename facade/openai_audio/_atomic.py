@@ -35,14 +35,22 @@ class AtomicFile:
     """A temporary file that becomes ``target`` on :meth:`commit`, or vanishes on :meth:`abort`."""
 
     def __init__(self, target: Path, *, argument: str = "path") -> None:
-        if target.is_dir():
+        try:
+            is_dir, parent_ok = target.is_dir(), target.parent.is_dir()
+        except (OSError, ValueError) as exc:
+            raise InvalidArgumentError(argument, f"unusable path {str(target)!r}: {exc}") from None
+        if is_dir:
             raise InvalidArgumentError(argument, f"{str(target)!r} is a directory")
-        if not target.parent.is_dir():
+        if not parent_ok:
             raise InvalidArgumentError(argument, f"the folder {str(target.parent)!r} does not exist")
         self.target = target
-        self._file: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by commit/abort
-            dir=target.parent, delete=False, prefix=f".{target.name}.", suffix=".part"
-        )
+        try:
+            self._file: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by commit/abort
+                dir=target.parent, delete=False, prefix=f".{target.name}.", suffix=".part"
+            )
+        except (OSError, ValueError) as exc:
+            # A NUL in the name, a name too long, a read-only folder: known before any request.
+            raise InvalidArgumentError(argument, f"cannot write next to {str(target)!r}: {exc}") from None
         self.temp_path = Path(self._file.name)
         self._done = False
 

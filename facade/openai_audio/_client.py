@@ -170,7 +170,7 @@ class AudioClient(_ClientBase):
             kwargs = self._request_kwargs(call, timeout, stream=False)
             try:
                 response = self._http.request(**kwargs)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise transport_error(exc) from exc
         finally:
             call.close()
@@ -185,11 +185,11 @@ class AudioClient(_ClientBase):
         method, url = kwargs.pop("method"), kwargs.pop("url")
         try:
             with self._http.stream(method, url, **kwargs) as response:
-                if response.status_code >= 400:
+                if response.status_code >= 300:  # redirects are not followed: an error too
                     response.read()
                     raise_for_status(response)
                 yield response
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             raise transport_error(exc) from exc
         finally:
             call.close()
@@ -292,7 +292,7 @@ class AsyncAudioClient(_ClientBase):
             kwargs = self._request_kwargs(call, timeout, stream=False)
             try:
                 response = await self._http.request(**kwargs)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise transport_error(exc) from exc
         finally:
             call.close()
@@ -307,11 +307,11 @@ class AsyncAudioClient(_ClientBase):
         method, url = kwargs.pop("method"), kwargs.pop("url")
         try:
             async with self._http.stream(method, url, **kwargs) as response:
-                if response.status_code >= 400:
+                if response.status_code >= 300:  # redirects are not followed: an error too
                     await response.aread()
                     raise_for_status(response)
                 yield response
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             raise transport_error(exc) from exc
         finally:
             call.close()

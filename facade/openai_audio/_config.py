@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import warnings
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 # finds a dead host fast, a long read timeout lets real work finish.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2
+# A week: far beyond any real request, and well inside what socket timeouts accept.
+MAX_TIMEOUT: Final = 7 * 24 * 3600.0
 
 TimeoutTypes = float | httpx.Timeout | None
 
@@ -85,8 +88,9 @@ def to_timeout(value: TimeoutTypes, *, argument: str) -> httpx.Timeout:
         raise InvalidArgumentTypeError(
             argument, f"expected seconds or httpx.Timeout, got {type(value).__name__}"
         )
-    if value <= 0:
-        raise InvalidArgumentError(argument, f"must be positive, got {value}")
+    # NaN, infinity and ints beyond float range would fail later, inside httpx or the socket layer.
+    if value <= 0 or value > MAX_TIMEOUT or not math.isfinite(value):  # int-vs-float compares never overflow
+        raise InvalidArgumentError(argument, f"must be positive seconds up to {MAX_TIMEOUT:g}, got {value}")
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
 
 
@@ -107,8 +111,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def check_header_value(argument: str, value: object, *, secret: bool = False) -> str:
+    """A value httpx can send in a header (visible ASCII and tabs); never echoes a secret."""
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError(argument, f"expected a str, got {type(value).__name__}")
+    if not all(ch == "\t" or " " <= ch <= "~" for ch in value):
+        shown = "" if secret else f": {value!r}"
+        raise InvalidArgumentError(
+            argument, f"contains characters that cannot be sent in an HTTP header (ASCII only){shown}"
+        )
+    return value
+
+
 def check_base_url(value: str) -> str:
-    url = httpx.URL(value)
+    if not isinstance(value, str | httpx.URL):
+        raise InvalidArgumentTypeError("base_url", f"expected a str, got {type(value).__name__}")
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise InvalidArgumentError("base_url", f"{value!r} is not a valid URL: {exc}") from None
     if url.scheme not in {"http", "https"} or not url.host:
         raise InvalidArgumentError("base_url", f"expected an http(s) URL with a host, got {value!r}")
     if url.scheme == "http" and not _is_loopback(url.host):
@@ -135,13 +156,21 @@ def resolve_config(
         raise MissingAPIKeyError()
     if not isinstance(key, str):
         raise InvalidArgumentTypeError("api_key", f"expected a str, got {type(key).__name__}")
+    check_header_value("api_key", key, secret=True)
     url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    org = organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
+    proj = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
+    headers = dict(default_headers or {})
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name or not all("!" <= ch <= "~" and ch != ":" for ch in name):
+            raise InvalidArgumentError("default_headers", f"{name!r} is not a valid header name")
+        check_header_value(f"default_headers[{name}]", value)
     return ClientConfig(
         api_key=key,
         base_url=check_base_url(url),
-        organization=organization if organization is not None else os.environ.get("OPENAI_ORG_ID"),
-        project=project if project is not None else os.environ.get("OPENAI_PROJECT_ID"),
+        organization=None if org is None else check_header_value("organization", org),
+        project=None if proj is None else check_header_value("project", proj),
         timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout, argument="timeout"),
         max_retries=check_max_retries(max_retries),
-        default_headers=dict(default_headers or {}),
+        default_headers=headers,
     )

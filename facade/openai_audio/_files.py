@@ -270,6 +270,20 @@ def prepare_file(value: FileInput, *, argument: str, rule: UploadRule) -> Prepar
     files) and :class:`InvalidArgumentError` for missing files, empty or oversized content,
     and formats the endpoint does not accept.
     """
+    prepared = _prepare(value, argument, rule)
+    try:
+        # The name travels in a multipart header as UTF-8: a lone surrogate (e.g. from an
+        # undecodable file name) would make httpx fail in the middle of the request.
+        prepared.name.encode("utf-8")
+    except UnicodeEncodeError:
+        prepared.close()
+        raise InvalidArgumentError(
+            argument, f"the file name {prepared.name!r} is not valid Unicode text"
+        ) from None
+    return prepared
+
+
+def _prepare(value: FileInput, argument: str, rule: UploadRule) -> PreparedFile:
     if isinstance(value, str | os.PathLike):
         return _from_path(value, argument, rule)
     if isinstance(value, bytes | bytearray | memoryview):

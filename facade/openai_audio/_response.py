@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -21,17 +21,26 @@ T = TypeVar("T")
 _SNIPPET = 200
 
 
-def transport_error(exc: httpx.TransportError) -> APIConnectionError:
+def transport_error(exc: httpx.TransportError | httpx.DecodingError) -> APIConnectionError:
     """Map an httpx failure to our connection errors (chain with ``from exc``)."""
     request = exc._request if hasattr(exc, "_request") else None
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out ({type(exc).__name__}).", request=request)
+    if isinstance(exc, httpx.DecodingError):
+        # A body that contradicts its Content-Encoding (usually a proxy): it did not arrive intact.
+        return APIConnectionError(
+            f"Connection error: the response body could not be decoded: {exc}", request=request
+        )
     detail = str(exc) or type(exc).__name__
     return APIConnectionError(f"Connection error: {detail}", request=request)
 
 
 def _decode_json(response: httpx.Response) -> Any:
-    return json.loads(response.content)
+    try:
+        return json.loads(response.content)
+    except RecursionError:
+        # Absurdly deep nesting is not a body any API sends: treat it as invalid JSON.
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _snippet(response: httpx.Response) -> str:
@@ -40,8 +49,12 @@ def _snippet(response: httpx.Response) -> str:
 
 
 def raise_for_status(response: httpx.Response) -> None:
-    """Raise the typed error for a 4xx/5xx response (its body must have been read)."""
-    if response.status_code < 400:
+    """Raise the typed error for a 3xx/4xx/5xx response (its body must have been read).
+
+    Redirects are never followed (the key must not travel to another origin), so a 3xx is an
+    error too: its body is not the result the caller asked for.
+    """
+    if response.status_code < 300:
         return
     try:
         body: Any = _decode_json(response)
@@ -53,7 +66,9 @@ def raise_for_status(response: httpx.Response) -> None:
         reason = response.reason_phrase or "error"
         content_type = response.headers.get("content-type", "unknown content type")
         message = f"{response.status_code} {reason}"
-        if response.content:
+        if response.status_code < 400:
+            message += f" (redirect to {response.headers.get('location', 'nowhere')!r} not followed)"
+        elif response.content:
             message += f" ({content_type}): {_snippet(response)}"
     cls = status_error_class(response.status_code)
     raise cls(
@@ -86,13 +101,29 @@ def parse_json_body(response: httpx.Response) -> Any:
     return body
 
 
-def parse_model(response: httpx.Response, from_dict: Callable[[dict[str, Any]], T], what: str) -> T:
-    """Build a generated model from a 2xx JSON body; shape errors become APIResponseValidationError."""
+def parse_model(
+    response: httpx.Response,
+    from_dict: Callable[[dict[str, Any]], T],
+    what: str,
+    fields: Mapping[str, type | tuple[type, ...]] | None = None,
+) -> T:
+    """Build a generated model from a 2xx JSON body; shape errors become APIResponseValidationError.
+
+    ``fields``: types to check for fields the generated ``from_dict`` copies without checking.
+    """
     body = parse_json_body(response)
     if not isinstance(body, dict):
         raise APIResponseValidationError(
             f"expected a JSON object for {what}, got {type(body).__name__}", response=response, body=body
         )
+    for name, kind in (fields or {}).items():
+        value = body.get(name)
+        # bool is an int subclass: never accept it where a number or text is meant.
+        wrong = not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+        if value is not None and wrong:
+            raise APIResponseValidationError(
+                f"{what}: field {name!r} has type {type(value).__name__}", response=response, body=body
+            )
     try:
         return from_dict(body)
     except KeyError as exc:

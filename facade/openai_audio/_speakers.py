@@ -40,6 +40,12 @@ def known_speaker_fields(known_speakers: Mapping[str, FileInput]) -> tuple[list[
             )
         if not name.strip():
             raise InvalidArgumentError("known_speakers", "speaker names must not be empty")
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(
+                "known_speakers", f"speaker name {name!r} is not valid Unicode text"
+            ) from None
         names.append(name)
         references.append(
             audio_data_url(clip, argument=f"known_speakers[{name}]", max_bytes=MAX_REFERENCE_BYTES)

@@ -299,7 +299,7 @@ class _EventDecoder(Generic[E]):
             return None  # keep-alives, retry/id-only blocks, the OpenAI end marker
         try:
             payload = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             raise APIResponseValidationError(
                 f"event stream sent data that is not JSON: {text[:200]!r}", response=self._response, body=text
             ) from None
@@ -340,7 +340,7 @@ class _EventDecoder(Generic[E]):
     def _loads_lenient(text: str) -> Any:
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text
 
     def _stream_error(self, payload: Any) -> StreamError:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -132,7 +133,10 @@ class RetryTransport(httpx.BaseTransport):
                 else:
                     if not request.extensions.get(STREAM_EXTENSION):
                         response.read()
-                    logger.debug("%s -> %d", _describe(request), response.status_code)
+                    # Checked first: building the description re-parses the URL, a measurable
+                    # share of a keep-alive call even when debug logging is off.
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug("%s -> %d", _describe(request), response.status_code)
                     return response
             except RETRYABLE_ERRORS as exc:
                 if attempt >= retries:
@@ -183,7 +187,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 else:
                     if not request.extensions.get(STREAM_EXTENSION):
                         await response.aread()
-                    logger.debug("%s -> %d", _describe(request), response.status_code)
+                    # Checked first: building the description re-parses the URL, a measurable
+                    # share of a keep-alive call even when debug logging is off.
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug("%s -> %d", _describe(request), response.status_code)
                     return response
             except RETRYABLE_ERRORS as exc:
                 if attempt >= retries:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, cast
+from urllib.parse import quote
 
 from openai_audio_api.types import File
 
@@ -11,6 +12,9 @@ from ..errors import InvalidArgumentError, InvalidArgumentTypeError
 
 if TYPE_CHECKING:
     from .._client import AsyncAudioClient, AudioClient
+
+# httpx refuses URLs over 64 KiB with its own exception; servers commonly stop at 8 KiB.
+MAX_ENCODED_ID: Final = 8192
 
 
 class SyncResource:
@@ -35,7 +39,20 @@ def check_id(argument: str, value: Any) -> str:
         raise InvalidArgumentError(argument, "must not be empty")
     if value in {".", ".."} or "/" in value or "\\" in value or any(ord(ch) < 0x20 for ch in value):
         raise InvalidArgumentError(argument, f"{value!r} is not a valid id")
+    _check_encodable(argument, value)
+    if len(quote(value, safe="")) > MAX_ENCODED_ID:
+        raise InvalidArgumentError(argument, f"is too long to be an id ({len(value)} characters)")
     return value
+
+
+def _check_encodable(argument: str, value: str) -> None:
+    # A lone surrogate cannot be sent as UTF-8: httpx would raise UnicodeEncodeError mid-request.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidArgumentError(
+            argument, f"contains a character that is not valid Unicode text at position {exc.start}"
+        ) from None
 
 
 def check_str(argument: str, value: Any, *, allow_empty: bool = False) -> str:
@@ -43,6 +60,7 @@ def check_str(argument: str, value: Any, *, allow_empty: bool = False) -> str:
         raise InvalidArgumentTypeError(argument, f"expected a str, got {type(value).__name__}")
     if not allow_empty and not value.strip():
         raise InvalidArgumentError(argument, "must not be empty")
+    _check_encodable(argument, value)
     return value
 
 
@@ -59,3 +77,14 @@ def generated_file(prepared: PreparedFile) -> File:
     return File(
         payload=cast(BinaryIO, prepared.stream), file_name=prepared.name, mime_type=prepared.content_type
     )
+
+
+def check_number(argument: str, value: Any, low: float, high: float) -> float:
+    """A real number within [low, high]; NaN, infinities and huge ints are out of range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError(argument, f"expected a number, got {type(value).__name__}")
+    # The range test comes first: it is False for NaN and never overflows, unlike float(10**400).
+    if not low <= value <= high:
+        shown = repr(value) if isinstance(value, float) or abs(value) < 10**15 else "a huge integer"
+        raise InvalidArgumentError(argument, f"must be between {low:g} and {high:g}, got {shown}")
+    return float(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,7 +31,7 @@ from .._streaming import (
     iter_events,
 )
 from ..errors import InvalidArgumentError, InvalidArgumentTypeError
-from ._base import AsyncResource, SyncResource, check_str
+from ._base import AsyncResource, SyncResource, check_number, check_str
 
 VoiceInput: TypeAlias = str | CustomVoice | VoiceResource | Mapping[str, str]
 """A built-in voice name, a custom voice id ``"voice_..."``, a ``Voice``/``CustomVoice`` object,
@@ -80,11 +79,7 @@ def _response_format(value: Any) -> SpeechResponseFormat | None:
 def _speed(value: Any) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgumentTypeError("speed", f"expected a number, got {type(value).__name__}")
-    if not math.isfinite(value) or not 0.25 <= value <= 4.0:
-        raise InvalidArgumentError("speed", f"must be between 0.25 and 4.0, got {value}")
-    return float(value)
+    return check_number("speed", value, 0.25, 4.0)
 
 
 def _request(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, TypeVar, overload
 
@@ -35,7 +34,7 @@ from .._streaming import (
     iter_events,
 )
 from ..errors import APIResponseValidationError, InvalidArgumentError, InvalidArgumentTypeError
-from ._base import AsyncResource, SyncResource, check_str, generated_file
+from ._base import AsyncResource, SyncResource, check_number, check_str, generated_file
 
 T = TypeVar("T")
 
@@ -77,11 +76,7 @@ def check_choice(argument: str, value: Any, choices: Sequence[str]) -> str:
 def check_temperature(value: Any) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgumentTypeError("temperature", f"expected a number, got {type(value).__name__}")
-    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise InvalidArgumentError("temperature", f"must be between 0 and 1, got {value}")
-    return float(value)
+    return check_number("temperature", value, 0.0, 1.0)
 
 
 def _str_list(argument: str, value: Any, *, choices: Sequence[str] | None = None) -> list[str]:
@@ -123,10 +118,7 @@ def _chunking(value: Any) -> Literal["auto"] | VadConfig:
         )
     threshold = value.get("threshold")
     if threshold is not None and (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, int | float)
-        or not math.isfinite(threshold)
-        or not 0 <= threshold <= 1
+        isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
     ):
         raise InvalidArgumentError(
             "chunking_strategy", f"threshold must be a number from 0 to 1, got {threshold!r}"
@@ -168,7 +160,19 @@ def checked_model(
                         response=response,
                         body=body,
                     )
-            return from_dict(body)
+            try:
+                return from_dict(body)
+            except (KeyError, TypeError, ValueError):
+                usage = body.get("usage")
+                if not isinstance(usage, dict) or usage.get("type") in _KNOWN_USAGE_TYPES:
+                    raise
+            # A usage kind newer than this client is billing metadata, not the result:
+            # keep the transcription and hand the raw usage over in additional_properties.
+            result = from_dict({key: value for key, value in body.items() if key != "usage"})
+            extra = getattr(result, "additional_properties", None)
+            if isinstance(extra, dict):
+                extra["usage"] = usage
+            return result
 
         return parse_model(response, build, what)
 
@@ -176,6 +180,7 @@ def checked_model(
 
 
 _NUMBER = (int, float)
+_KNOWN_USAGE_TYPES = frozenset({"tokens", "duration"})
 _PARSERS: Final[Mapping[str, Callable[[httpx.Response], TranscriptionResult]]] = {
     "json": checked_model(CreateTranscriptionResponseJson.from_dict, "transcription", {"text": str}),
     "verbose_json": checked_model(

@@ -11,6 +11,9 @@ from .._files import VOICE_SAMPLE_UPLOADS, FileInput, prepare_file
 from .._response import parse_model
 from ._base import AsyncResource, SyncResource, check_id, check_str, generated_file
 
+# Fields the generated from_dict copies without checking their types.
+_VOICE_FIELDS = {"id": str, "object": str, "name": str, "created_at": int}
+
 
 def _consent_id(consent: str | VoiceConsentResource) -> str:
     if isinstance(consent, VoiceConsentResource):
@@ -31,7 +34,7 @@ def _create(
     )
     return APICall(
         create_voice._get_kwargs(body=body),
-        lambda r: parse_model(r, VoiceResource.from_dict, "voice"),
+        lambda r: parse_model(r, VoiceResource.from_dict, "voice", _VOICE_FIELDS),
         [prepared],
     )
 

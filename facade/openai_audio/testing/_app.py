@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
@@ -21,7 +20,7 @@ from starlette.datastructures import FormData, MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -247,13 +246,39 @@ async def _begin(request: Request) -> Fault | None:
     if fault is None:
         return None
     if fault.kind == _faults.STALL:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(state.stopping.wait(), timeout=fault.stall or 0)
-        return None
+        return await _stall(request, state, fault.stall or 0)
     if fault.kind in _faults.SENDING_KINDS:
         _ctx(request).fault = fault
         return None
     return fault
+
+
+async def _stall(request: Request, state: ServerState, seconds: float) -> Fault | None:
+    """Hold the request for ``seconds``, or until the server stops or the client gives up.
+
+    The body is read first (it stays cached for the handler), so that afterwards the
+    only message left to receive is the client's disconnect. A client that gave up
+    gets its request logged right away (status 499), not seconds later, when a
+    later test may be reading the log.
+    """
+    try:
+        await request.body()
+    except ClientDisconnect:
+        return Fault(kind=_faults.STATUS, status=499)
+    waiters = {
+        asyncio.ensure_future(state.stopping.wait()),
+        asyncio.ensure_future(request.receive()),
+    }
+    try:
+        done, _ = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+    for waiter in done:
+        message: object = None if waiter.cancelled() else waiter.result()
+        if isinstance(message, dict) and message.get("type") == "http.disconnect":
+            return Fault(kind=_faults.STATUS, status=499)
+    return None
 
 
 def _authenticate(request: Request) -> None:
@@ -311,17 +336,26 @@ def _fault_response(fault: Fault) -> Response:
     return JSONResponse(body, status, headers)
 
 
+def _client_gone() -> APIError:
+    # Nobody reads this answer; it exists so the request is logged (as nginx's 499) and
+    # no "Exception in ASGI application" traceback is printed.
+    return APIError(499, "Client closed the request before sending its whole body.")
+
+
 async def _read_json(request: Request) -> Any:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json" and not ctype.endswith("+json"):
         raise APIError(415, f"Invalid Content-Type header ({ctype or 'none'}), expected application/json.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_JSON_BYTES:
-            raise APIError(413, "Request body too large.", code="request_too_large")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_JSON_BYTES:
+                raise APIError(413, "Request body too large.", code="request_too_large")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise _client_gone() from None
     try:
         data = json.loads(b"".join(chunks))
     except (ValueError, UnicodeDecodeError):
@@ -353,6 +387,8 @@ async def _read_form(request: Request) -> FormData:
         form = await request.form(max_files=16, max_fields=256, max_part_size=MAX_JSON_BYTES)
     except MultiPartException as exc:
         raise APIError(400, f"Could not parse multipart form: {exc.message}") from None
+    except ClientDisconnect:
+        raise _client_gone() from None
     ctx = _ctx(request)
     for name, value in form.multi_items():
         if isinstance(value, UploadFile):
