@@ -72,7 +72,9 @@ class AudioServer:
         if self._thread is not None:
             raise RuntimeError("server already started")
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose protocol
+        # says TCP, and without it Nagle plus delayed ACKs cost ~40 ms per keep-alive request.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.host, self.port))
@@ -144,23 +146,28 @@ class AudioServer:
 
     @property
     def base_url(self) -> str:
+        """``http://<host>:<port>/v1``: pass it as the client's ``base_url``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/v1"
 
     @property
     def api_key(self) -> str:
+        """A key the server accepts: the first of ``api_keys``, else ``sk-local-test``."""
         return self._state.api_key
 
     # ------------------------------------------------------------------ request log, faults, state
 
     @property
     def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first (a snapshot)."""
         return self._state.log.snapshot()
 
     def clear_requests(self) -> None:
+        """Forget the recorded requests."""
         self._state.log.clear()
 
     def reset(self) -> None:
+        """Forget everything: stored consents and voices, pending faults, recorded requests."""
         self._state.reset()
 
     def inject(
@@ -177,6 +184,12 @@ class AudioServer:
         body: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Fault:
+        """Make the next ``count`` requests matching ``path``/``method`` misbehave as ``kind``.
+
+        ``path`` matches any part of the URL path and ``method`` the HTTP method; the other
+        arguments tune the fault (see the fault kinds in the testing guide). Returns the queued
+        :class:`Fault`, whose ``remaining`` counts down.
+        """
         fault = Fault(
             kind,
             count=count,
@@ -193,7 +206,9 @@ class AudioServer:
 
     @property
     def faults(self) -> list[Fault]:
+        """The faults still waiting for matching requests."""
         return self._state.faults.pending()
 
     def clear_faults(self) -> None:
+        """Drop every pending fault."""
         self._state.faults.clear()
