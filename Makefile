@@ -24,8 +24,8 @@ check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check --upstream $(SPEC)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check facade scripts tests
-	$(VENV)/bin/ruff format --check facade scripts tests
+	$(VENV)/bin/ruff check facade scripts tests examples docs
+	$(VENV)/bin/ruff format --check facade scripts tests examples docs
 	$(VENV)/bin/mypy --strict facade/openai_audio
 
 test: lint check-generated
@@ -36,6 +36,17 @@ test-fast: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
+
+# Speed and memory against the official openai SDK, side by side (see BENCHMARKS.md).
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+bench-quick: $(STAMP)
+	$(PY) scripts/bench.py --quick
+
+# The documentation site, built strictly (a broken link or reference fails it).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 # The full-size reliability runs (make test runs small versions of both).
 soak: $(STAMP)

@@ -53,14 +53,17 @@ class _ClientBase:
 
     @property
     def base_url(self) -> str:
+        """Where requests go, without a trailing slash (e.g. ``https://api.openai.com/v1``)."""
         return self._config.base_url
 
     @property
     def max_retries(self) -> int:
+        """How many times a failed request is retried after the first attempt."""
         return self._config.max_retries
 
     @property
     def timeout(self) -> httpx.Timeout:
+        """The default timeout of every request (a per-call ``timeout=`` overrides it)."""
         return self._config.timeout
 
     def __repr__(self) -> str:
@@ -152,6 +155,7 @@ class AudioClient(_ClientBase):
 
     @property
     def http_client(self) -> httpx.Client:
+        """The underlying httpx client: base URL, auth headers, timeout and retries already set."""
         return self._http
 
     def with_options(
@@ -275,11 +279,13 @@ class AsyncAudioClient(_ClientBase):
 
     @property
     def http_client(self) -> httpx.AsyncClient:
+        """The underlying httpx client: base URL, auth headers, timeout and retries already set."""
         return self._http
 
     def with_options(
         self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
     ) -> Self:
+        """A copy with other settings that shares this client's connection pool."""
         copy = object.__new__(type(self))
         copy._owns_http = False
         copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
@@ -317,6 +323,7 @@ class AsyncAudioClient(_ClientBase):
             call.close()
 
     async def close(self) -> None:
+        """Close the connection pool (a no-op on copies made by with_options)."""
         if self._owns_http:
             await self._http.aclose()
 

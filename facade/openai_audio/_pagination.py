@@ -27,6 +27,7 @@ class _PageBase(Generic[T]):
         return self.data[index]
 
     def has_next_page(self) -> bool:
+        """Whether another page follows (``has_more`` and a cursor to continue from)."""
         # Without a last id there is no cursor to continue from, whatever has_more says.
         return self.has_more and bool(self.last_id) and bool(self.data)
 
@@ -85,12 +86,14 @@ class AsyncPage(_PageBase[T]):
             yield item
 
     async def next_page(self) -> AsyncPage[T] | None:
+        """The following page, or ``None`` after the last one."""
         if not self.has_next_page():
             return None
         assert self.last_id is not None
         return await self._fetch(self.last_id)
 
     async def iter_all(self) -> AsyncIterator[T]:
+        """Items of this page and every following one, fetched as needed (``async for``)."""
         page: AsyncPage[T] | None = self
         while page is not None:
             for item in page.data:

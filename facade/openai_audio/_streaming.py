@@ -577,6 +577,7 @@ class AsyncAudioStream(_AsyncStream[bytes]):
         return self
 
     def iter_bytes(self) -> AsyncIterator[bytes]:
+        """The audio bytes chunk by chunk (``async for chunk in stream.iter_bytes()``)."""
         return self.__aiter__()
 
 

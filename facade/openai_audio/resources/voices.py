@@ -65,4 +65,5 @@ class AsyncVoices(AsyncResource):
         consent: str | VoiceConsentResource,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceResource:
+        """Create a voice from a sample (at most 10 MiB) and a consent id or object."""
         return await self._client._execute(_create(name, audio_sample, consent), timeout=timeout)
