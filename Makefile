@@ -26,7 +26,7 @@ check-generated: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check facade scripts tests examples docs
 	$(VENV)/bin/ruff format --check facade scripts tests examples docs
-	$(VENV)/bin/mypy --strict facade/openai_audio
+	$(VENV)/bin/mypy --strict facade/openai_audio generated/openai_audio_api
 
 test: lint check-generated
 	$(VENV)/bin/pytest

@@ -2,82 +2,165 @@
 # Do not edit: change the spec overrides, scripts/templates or the config, then run `make generate`.
 """Contains all the data models used in inputs/outputs"""
 
-from .audio_response_format import AudioResponseFormat
-from .builtin_voice import BuiltinVoice
-from .chunking_strategy_auto import ChunkingStrategyAuto
-from .create_speech_request import CreateSpeechRequest
-from .create_transcription_request import CreateTranscriptionRequest
-from .create_transcription_response_diarized_json import (
-    CreateTranscriptionResponseDiarizedJson,
-)
-from .create_transcription_response_diarized_json_task import (
-    CreateTranscriptionResponseDiarizedJsonTask,
-)
-from .create_transcription_response_json import CreateTranscriptionResponseJson
-from .create_transcription_response_json_logprobs_item import (
-    CreateTranscriptionResponseJsonLogprobsItem,
-)
-from .create_transcription_response_verbose_json import (
-    CreateTranscriptionResponseVerboseJson,
-)
-from .create_translation_request import CreateTranslationRequest
-from .create_translation_response_json import CreateTranslationResponseJson
-from .create_translation_response_verbose_json import (
-    CreateTranslationResponseVerboseJson,
-)
-from .create_voice_consent_request import CreateVoiceConsentRequest
-from .create_voice_request import CreateVoiceRequest
-from .custom_voice import CustomVoice
-from .error import Error
-from .error_response import ErrorResponse
-from .speech_audio_delta_event import SpeechAudioDeltaEvent
-from .speech_audio_delta_event_type import SpeechAudioDeltaEventType
-from .speech_audio_done_event import SpeechAudioDoneEvent
-from .speech_audio_done_event_type import SpeechAudioDoneEventType
-from .speech_audio_done_event_usage import SpeechAudioDoneEventUsage
-from .speech_model import SpeechModel
-from .speech_response_format import SpeechResponseFormat
-from .speech_stream_format import SpeechStreamFormat
-from .timestamp_granularity import TimestampGranularity
-from .transcript_text_delta_event import TranscriptTextDeltaEvent
-from .transcript_text_delta_event_logprobs_item import (
-    TranscriptTextDeltaEventLogprobsItem,
-)
-from .transcript_text_delta_event_type import TranscriptTextDeltaEventType
-from .transcript_text_done_event import TranscriptTextDoneEvent
-from .transcript_text_done_event_logprobs_item import (
-    TranscriptTextDoneEventLogprobsItem,
-)
-from .transcript_text_done_event_type import TranscriptTextDoneEventType
-from .transcript_text_segment_event import TranscriptTextSegmentEvent
-from .transcript_text_segment_event_type import TranscriptTextSegmentEventType
-from .transcript_text_usage_duration import TranscriptTextUsageDuration
-from .transcript_text_usage_duration_type import TranscriptTextUsageDurationType
-from .transcript_text_usage_tokens import TranscriptTextUsageTokens
-from .transcript_text_usage_tokens_input_token_details import (
-    TranscriptTextUsageTokensInputTokenDetails,
-)
-from .transcript_text_usage_tokens_type import TranscriptTextUsageTokensType
-from .transcription_diarized_segment import TranscriptionDiarizedSegment
-from .transcription_diarized_segment_type import TranscriptionDiarizedSegmentType
-from .transcription_include import TranscriptionInclude
-from .transcription_language import TranscriptionLanguage
-from .transcription_model import TranscriptionModel
-from .transcription_segment import TranscriptionSegment
-from .transcription_word import TranscriptionWord
-from .translation_model import TranslationModel
-from .translation_response_format import TranslationResponseFormat
-from .update_voice_consent_request import UpdateVoiceConsentRequest
-from .vad_config import VadConfig
-from .vad_config_type import VadConfigType
-from .voice_consent_deleted_resource import VoiceConsentDeletedResource
-from .voice_consent_deleted_resource_object import VoiceConsentDeletedResourceObject
-from .voice_consent_list_resource import VoiceConsentListResource
-from .voice_consent_list_resource_object import VoiceConsentListResourceObject
-from .voice_consent_resource import VoiceConsentResource
-from .voice_consent_resource_object import VoiceConsentResourceObject
-from .voice_resource import VoiceResource
-from .voice_resource_object import VoiceResourceObject
+# Models load on first use (PEP 562), so importing one model or the package does not import
+# all of them; type checkers read the imports below.
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .audio_response_format import AudioResponseFormat
+    from .builtin_voice import BuiltinVoice
+    from .chunking_strategy_auto import ChunkingStrategyAuto
+    from .create_speech_request import CreateSpeechRequest
+    from .create_transcription_request import CreateTranscriptionRequest
+    from .create_transcription_response_diarized_json import (
+        CreateTranscriptionResponseDiarizedJson,
+    )
+    from .create_transcription_response_diarized_json_task import (
+        CreateTranscriptionResponseDiarizedJsonTask,
+    )
+    from .create_transcription_response_json import CreateTranscriptionResponseJson
+    from .create_transcription_response_json_logprobs_item import (
+        CreateTranscriptionResponseJsonLogprobsItem,
+    )
+    from .create_transcription_response_verbose_json import (
+        CreateTranscriptionResponseVerboseJson,
+    )
+    from .create_translation_request import CreateTranslationRequest
+    from .create_translation_response_json import CreateTranslationResponseJson
+    from .create_translation_response_verbose_json import (
+        CreateTranslationResponseVerboseJson,
+    )
+    from .create_voice_consent_request import CreateVoiceConsentRequest
+    from .create_voice_request import CreateVoiceRequest
+    from .custom_voice import CustomVoice
+    from .error import Error
+    from .error_response import ErrorResponse
+    from .speech_audio_delta_event import SpeechAudioDeltaEvent
+    from .speech_audio_delta_event_type import SpeechAudioDeltaEventType
+    from .speech_audio_done_event import SpeechAudioDoneEvent
+    from .speech_audio_done_event_type import SpeechAudioDoneEventType
+    from .speech_audio_done_event_usage import SpeechAudioDoneEventUsage
+    from .speech_model import SpeechModel
+    from .speech_response_format import SpeechResponseFormat
+    from .speech_stream_format import SpeechStreamFormat
+    from .timestamp_granularity import TimestampGranularity
+    from .transcript_text_delta_event import TranscriptTextDeltaEvent
+    from .transcript_text_delta_event_logprobs_item import (
+        TranscriptTextDeltaEventLogprobsItem,
+    )
+    from .transcript_text_delta_event_type import TranscriptTextDeltaEventType
+    from .transcript_text_done_event import TranscriptTextDoneEvent
+    from .transcript_text_done_event_logprobs_item import (
+        TranscriptTextDoneEventLogprobsItem,
+    )
+    from .transcript_text_done_event_type import TranscriptTextDoneEventType
+    from .transcript_text_segment_event import TranscriptTextSegmentEvent
+    from .transcript_text_segment_event_type import TranscriptTextSegmentEventType
+    from .transcript_text_usage_duration import TranscriptTextUsageDuration
+    from .transcript_text_usage_duration_type import TranscriptTextUsageDurationType
+    from .transcript_text_usage_tokens import TranscriptTextUsageTokens
+    from .transcript_text_usage_tokens_input_token_details import (
+        TranscriptTextUsageTokensInputTokenDetails,
+    )
+    from .transcript_text_usage_tokens_type import TranscriptTextUsageTokensType
+    from .transcription_diarized_segment import TranscriptionDiarizedSegment
+    from .transcription_diarized_segment_type import TranscriptionDiarizedSegmentType
+    from .transcription_include import TranscriptionInclude
+    from .transcription_language import TranscriptionLanguage
+    from .transcription_model import TranscriptionModel
+    from .transcription_segment import TranscriptionSegment
+    from .transcription_word import TranscriptionWord
+    from .translation_model import TranslationModel
+    from .translation_response_format import TranslationResponseFormat
+    from .update_voice_consent_request import UpdateVoiceConsentRequest
+    from .vad_config import VadConfig
+    from .vad_config_type import VadConfigType
+    from .voice_consent_deleted_resource import VoiceConsentDeletedResource
+    from .voice_consent_deleted_resource_object import VoiceConsentDeletedResourceObject
+    from .voice_consent_list_resource import VoiceConsentListResource
+    from .voice_consent_list_resource_object import VoiceConsentListResourceObject
+    from .voice_consent_resource import VoiceConsentResource
+    from .voice_consent_resource_object import VoiceConsentResourceObject
+    from .voice_resource import VoiceResource
+    from .voice_resource_object import VoiceResourceObject
+
+_MODULE_OF = {
+    "AudioResponseFormat": ".audio_response_format",
+    "BuiltinVoice": ".builtin_voice",
+    "ChunkingStrategyAuto": ".chunking_strategy_auto",
+    "CreateSpeechRequest": ".create_speech_request",
+    "CreateTranscriptionRequest": ".create_transcription_request",
+    "CreateTranscriptionResponseDiarizedJson": ".create_transcription_response_diarized_json",
+    "CreateTranscriptionResponseDiarizedJsonTask": ".create_transcription_response_diarized_json_task",
+    "CreateTranscriptionResponseJson": ".create_transcription_response_json",
+    "CreateTranscriptionResponseJsonLogprobsItem": ".create_transcription_response_json_logprobs_item",
+    "CreateTranscriptionResponseVerboseJson": ".create_transcription_response_verbose_json",
+    "CreateTranslationRequest": ".create_translation_request",
+    "CreateTranslationResponseJson": ".create_translation_response_json",
+    "CreateTranslationResponseVerboseJson": ".create_translation_response_verbose_json",
+    "CreateVoiceConsentRequest": ".create_voice_consent_request",
+    "CreateVoiceRequest": ".create_voice_request",
+    "CustomVoice": ".custom_voice",
+    "Error": ".error",
+    "ErrorResponse": ".error_response",
+    "SpeechAudioDeltaEvent": ".speech_audio_delta_event",
+    "SpeechAudioDeltaEventType": ".speech_audio_delta_event_type",
+    "SpeechAudioDoneEvent": ".speech_audio_done_event",
+    "SpeechAudioDoneEventType": ".speech_audio_done_event_type",
+    "SpeechAudioDoneEventUsage": ".speech_audio_done_event_usage",
+    "SpeechModel": ".speech_model",
+    "SpeechResponseFormat": ".speech_response_format",
+    "SpeechStreamFormat": ".speech_stream_format",
+    "TimestampGranularity": ".timestamp_granularity",
+    "TranscriptTextDeltaEvent": ".transcript_text_delta_event",
+    "TranscriptTextDeltaEventLogprobsItem": ".transcript_text_delta_event_logprobs_item",
+    "TranscriptTextDeltaEventType": ".transcript_text_delta_event_type",
+    "TranscriptTextDoneEvent": ".transcript_text_done_event",
+    "TranscriptTextDoneEventLogprobsItem": ".transcript_text_done_event_logprobs_item",
+    "TranscriptTextDoneEventType": ".transcript_text_done_event_type",
+    "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
+    "TranscriptTextSegmentEventType": ".transcript_text_segment_event_type",
+    "TranscriptTextUsageDuration": ".transcript_text_usage_duration",
+    "TranscriptTextUsageDurationType": ".transcript_text_usage_duration_type",
+    "TranscriptTextUsageTokens": ".transcript_text_usage_tokens",
+    "TranscriptTextUsageTokensInputTokenDetails": ".transcript_text_usage_tokens_input_token_details",
+    "TranscriptTextUsageTokensType": ".transcript_text_usage_tokens_type",
+    "TranscriptionDiarizedSegment": ".transcription_diarized_segment",
+    "TranscriptionDiarizedSegmentType": ".transcription_diarized_segment_type",
+    "TranscriptionInclude": ".transcription_include",
+    "TranscriptionLanguage": ".transcription_language",
+    "TranscriptionModel": ".transcription_model",
+    "TranscriptionSegment": ".transcription_segment",
+    "TranscriptionWord": ".transcription_word",
+    "TranslationModel": ".translation_model",
+    "TranslationResponseFormat": ".translation_response_format",
+    "UpdateVoiceConsentRequest": ".update_voice_consent_request",
+    "VadConfig": ".vad_config",
+    "VadConfigType": ".vad_config_type",
+    "VoiceConsentDeletedResource": ".voice_consent_deleted_resource",
+    "VoiceConsentDeletedResourceObject": ".voice_consent_deleted_resource_object",
+    "VoiceConsentListResource": ".voice_consent_list_resource",
+    "VoiceConsentListResourceObject": ".voice_consent_list_resource_object",
+    "VoiceConsentResource": ".voice_consent_resource",
+    "VoiceConsentResourceObject": ".voice_consent_resource_object",
+    "VoiceResource": ".voice_resource",
+    "VoiceResourceObject": ".voice_resource_object",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = (
     "AudioResponseFormat",

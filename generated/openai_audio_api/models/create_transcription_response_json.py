@@ -128,7 +128,11 @@ class CreateTranscriptionResponseJson:
         ) -> TranscriptTextUsageDuration | TranscriptTextUsageTokens | Unset:
             if isinstance(data, Unset):
                 return data
-            fits: list[tuple[int, Any]] = []
+            fits: list[
+                tuple[
+                    int, TranscriptTextUsageDuration | TranscriptTextUsageTokens | Unset
+                ]
+            ] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()

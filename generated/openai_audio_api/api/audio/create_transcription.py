@@ -60,7 +60,14 @@ def _parse_response(
             | CreateTranscriptionResponseJson
             | CreateTranscriptionResponseVerboseJson
         ):
-            fits: list[tuple[int, Any]] = []
+            fits: list[
+                tuple[
+                    int,
+                    CreateTranscriptionResponseDiarizedJson
+                    | CreateTranscriptionResponseJson
+                    | CreateTranscriptionResponseVerboseJson,
+                ]
+            ] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()

@@ -52,7 +52,13 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> CreateTranslationResponseJson | CreateTranslationResponseVerboseJson:
-            fits: list[tuple[int, Any]] = []
+            fits: list[
+                tuple[
+                    int,
+                    CreateTranslationResponseJson
+                    | CreateTranslationResponseVerboseJson,
+                ]
+            ] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
