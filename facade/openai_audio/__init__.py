@@ -7,6 +7,9 @@ client.speech.save("Hello!", "hello.wav", voice="alloy")
 print(client.transcriptions.create("hello.wav").text)
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._client import AsyncAudioClient, AudioClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -16,7 +19,6 @@ from ._config import (
     InsecureBaseURLWarning,
     NotGiven,
 )
-from ._files import FileInput
 from ._pagination import AsyncPage, Page
 from ._version import __version__
 from .errors import (
@@ -40,28 +42,73 @@ from .errors import (
     StreamError,
     UnprocessableEntityError,
 )
-from .types import (
-    AsyncAudioStream,
-    AsyncEventStream,
-    AudioStream,
-    EventStream,
-    SpeechAudioDeltaEvent,
-    SpeechAudioDoneEvent,
-    SpeechStreamEvent,
-    Transcription,
-    TranscriptionDiarized,
-    TranscriptionStreamEvent,
-    TranscriptionVerbose,
-    TranscriptTextDeltaEvent,
-    TranscriptTextDoneEvent,
-    TranscriptTextSegmentEvent,
-    Translation,
-    TranslationVerbose,
-    UnknownEvent,
-    Voice,
-    VoiceConsent,
-    VoiceConsentDeleted,
+
+if TYPE_CHECKING:
+    from ._files import FileInput
+    from .types import (
+        AsyncAudioStream,
+        AsyncEventStream,
+        AudioStream,
+        EventStream,
+        SpeechAudioDeltaEvent,
+        SpeechAudioDoneEvent,
+        SpeechStreamEvent,
+        Transcription,
+        TranscriptionDiarized,
+        TranscriptionStreamEvent,
+        TranscriptionVerbose,
+        TranscriptTextDeltaEvent,
+        TranscriptTextDoneEvent,
+        TranscriptTextSegmentEvent,
+        Translation,
+        TranslationVerbose,
+        UnknownEvent,
+        Voice,
+        VoiceConsent,
+        VoiceConsentDeleted,
+    )
+
+# The models and stream types load on first use (PEP 562): they pull in the generated models
+# and the SSE parser, which an app pays for only when it touches them.
+_LAZY_FROM = {"FileInput": "._files"} | dict.fromkeys(
+    (
+        "AsyncAudioStream",
+        "AsyncEventStream",
+        "AudioStream",
+        "EventStream",
+        "SpeechAudioDeltaEvent",
+        "SpeechAudioDoneEvent",
+        "SpeechStreamEvent",
+        "Transcription",
+        "TranscriptionDiarized",
+        "TranscriptionStreamEvent",
+        "TranscriptionVerbose",
+        "TranscriptTextDeltaEvent",
+        "TranscriptTextDoneEvent",
+        "TranscriptTextSegmentEvent",
+        "Translation",
+        "TranslationVerbose",
+        "UnknownEvent",
+        "Voice",
+        "VoiceConsent",
+        "VoiceConsentDeleted",
+    ),
+    ".types",
 )
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY_FROM.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, Self, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
-
-from openai_audio_api import AuthenticatedClient
 
 from . import _config
 from ._call import APICall
@@ -23,11 +22,18 @@ from ._transport import (
     RetryTransport,
 )
 from ._version import __version__
-from .resources.speech import AsyncSpeech, Speech
-from .resources.transcriptions import AsyncTranscriptions, Transcriptions
-from .resources.translations import AsyncTranslations, Translations
-from .resources.voice_consents import AsyncVoiceConsents, VoiceConsents
-from .resources.voices import AsyncVoices, Voices
+
+if TYPE_CHECKING:
+    # Resources, the generated client and its models load on first use (see the properties
+    # below): `import openai_audio` and building a client stay cheap, and an app that only
+    # transcribes never imports the speech code.
+    from openai_audio_api import AuthenticatedClient
+
+    from .resources.speech import AsyncSpeech, Speech
+    from .resources.transcriptions import AsyncTranscriptions, Transcriptions
+    from .resources.translations import AsyncTranslations, Translations
+    from .resources.voice_consents import AsyncVoiceConsents, VoiceConsents
+    from .resources.voices import AsyncVoices, Voices
 
 T = TypeVar("T")
 
@@ -79,6 +85,8 @@ def _prepare_http_client(http: httpx.Client | httpx.AsyncClient, config: ClientC
 
 
 def _make_raw(config: ClientConfig) -> AuthenticatedClient:
+    from openai_audio_api import AuthenticatedClient
+
     return AuthenticatedClient(base_url=config.base_url, token=config.api_key, timeout=config.timeout)
 
 
@@ -93,12 +101,6 @@ class AudioClient(_ClientBase):
             client.speech.save("Hello!", "hello.mp3", voice="alloy")
             print(client.transcriptions.create("hello.mp3").text)
     """
-
-    speech: Speech
-    transcriptions: Transcriptions
-    translations: Translations
-    voice_consents: VoiceConsents
-    voices: Voices
 
     def __init__(
         self,
@@ -141,17 +143,46 @@ class AudioClient(_ClientBase):
     def _setup(self, config: ClientConfig, http: httpx.Client) -> None:
         self._config = config
         self._http = http
-        self._raw = _make_raw(config).set_httpx_client(http)
-        self.speech = Speech(self)
-        self.transcriptions = Transcriptions(self)
-        self.translations = Translations(self)
-        self.voice_consents = VoiceConsents(self)
-        self.voices = Voices(self)
 
-    @property
+    @cached_property
+    def speech(self) -> Speech:
+        """Text to speech: ``create``, ``stream`` and ``save``."""
+        from .resources.speech import Speech
+
+        return Speech(self)
+
+    @cached_property
+    def transcriptions(self) -> Transcriptions:
+        """Speech to text: ``create`` (typed by ``response_format``) and ``stream``."""
+        from .resources.transcriptions import Transcriptions
+
+        return Transcriptions(self)
+
+    @cached_property
+    def translations(self) -> Translations:
+        """Speech in any language to English text: ``create``."""
+        from .resources.translations import Translations
+
+        return Translations(self)
+
+    @cached_property
+    def voice_consents(self) -> VoiceConsents:
+        """Consent recordings for custom voices: create, retrieve, update, delete, list, iter."""
+        from .resources.voice_consents import VoiceConsents
+
+        return VoiceConsents(self)
+
+    @cached_property
+    def voices(self) -> Voices:
+        """Custom voices: ``create`` from a sample and a consent."""
+        from .resources.voices import Voices
+
+        return Voices(self)
+
+    @cached_property
     def raw(self) -> AuthenticatedClient:
         """The generated client, sharing this client's connection pool, auth, headers, timeout and retries."""
-        return self._raw
+        return _make_raw(self._config).set_httpx_client(self._http)
 
     @property
     def http_client(self) -> httpx.Client:
@@ -219,12 +250,6 @@ class AsyncAudioClient(_ClientBase):
             consent = await client.voice_consents.retrieve("cons_123")
     """
 
-    speech: AsyncSpeech
-    transcriptions: AsyncTranscriptions
-    translations: AsyncTranslations
-    voice_consents: AsyncVoiceConsents
-    voices: AsyncVoices
-
     def __init__(
         self,
         *,
@@ -265,17 +290,46 @@ class AsyncAudioClient(_ClientBase):
     def _setup(self, config: ClientConfig, http: httpx.AsyncClient) -> None:
         self._config = config
         self._http = http
-        self._raw = _make_raw(config).set_async_httpx_client(http)
-        self.speech = AsyncSpeech(self)
-        self.transcriptions = AsyncTranscriptions(self)
-        self.translations = AsyncTranslations(self)
-        self.voice_consents = AsyncVoiceConsents(self)
-        self.voices = AsyncVoices(self)
 
-    @property
+    @cached_property
+    def speech(self) -> AsyncSpeech:
+        """Text to speech: ``create``, ``stream`` and ``save``, awaited."""
+        from .resources.speech import AsyncSpeech
+
+        return AsyncSpeech(self)
+
+    @cached_property
+    def transcriptions(self) -> AsyncTranscriptions:
+        """Speech to text: ``create`` (typed by ``response_format``) and ``stream``, awaited."""
+        from .resources.transcriptions import AsyncTranscriptions
+
+        return AsyncTranscriptions(self)
+
+    @cached_property
+    def translations(self) -> AsyncTranslations:
+        """Speech in any language to English text: ``create``, awaited."""
+        from .resources.translations import AsyncTranslations
+
+        return AsyncTranslations(self)
+
+    @cached_property
+    def voice_consents(self) -> AsyncVoiceConsents:
+        """Consent recordings for custom voices, awaited; ``iter`` is an async iterator."""
+        from .resources.voice_consents import AsyncVoiceConsents
+
+        return AsyncVoiceConsents(self)
+
+    @cached_property
+    def voices(self) -> AsyncVoices:
+        """Custom voices: ``create`` from a sample and a consent, awaited."""
+        from .resources.voices import AsyncVoices
+
+        return AsyncVoices(self)
+
+    @cached_property
     def raw(self) -> AuthenticatedClient:
         """The generated client (use its ``asyncio*`` functions), sharing this client's pool and settings."""
-        return self._raw
+        return _make_raw(self._config).set_async_httpx_client(self._http)
 
     @property
     def http_client(self) -> httpx.AsyncClient:

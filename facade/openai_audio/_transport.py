@@ -16,7 +16,6 @@ non-seekable stream is spooled to a temporary file first; see ``_files``).
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import random
@@ -159,16 +158,22 @@ class RetryTransport(httpx.BaseTransport):
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The asyncio twin of :class:`RetryTransport`; same policy, awaited sleeps."""
+    """The async twin of :class:`RetryTransport`; same policy, awaited sleeps (asyncio or trio)."""
 
     def __init__(
         self,
         wrapped: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
+        if sleep is None:
+            # anyio (an httpx dependency) sleeps on whichever event loop runs the client; imported
+            # here so that a sync-only app never loads an event loop library.
+            import anyio
+
+            sleep = anyio.sleep
         self.wrapped = wrapped
         self.policy = policy
         self._sleep = sleep
