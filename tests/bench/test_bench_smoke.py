@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("openai")
 
 REPO = Path(__file__).resolve().parents[2]
-SECTIONS = ("## 1.", "## 2a.", "## 2b.", "## 2c.", "## 3.", "## 4.", "## 5.", "## 6.")
+SECTIONS = ("## 1.", "## 1b.", "## 2a.", "## 2b.", "## 2c.", "## 3.", "## 4.", "## 5.", "## 6.")
 
 
 def test_smoke_run_reports_every_benchmark(tmp_path: Path) -> None:
