@@ -103,8 +103,6 @@ class CreateSpeechRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.custom_voice import CustomVoice  # noqa: PLC0415
 
-        d = dict(src_dict)
-
         def _parse_model(data: object) -> SpeechModel | str:
             try:
                 if not isinstance(data, str):
@@ -116,9 +114,9 @@ class CreateSpeechRequest:
                 pass
             return cast(SpeechModel | str, data)
 
-        model = _parse_model(d.pop("model"))
+        model = _parse_model(src_dict["model"])
 
-        input_ = d.pop("input")
+        input_ = src_dict["input"]
 
         def _parse_voice(data: object) -> BuiltinVoice | CustomVoice | str:
             try:
@@ -141,20 +139,20 @@ class CreateSpeechRequest:
                 pass
             return cast(BuiltinVoice | CustomVoice | str, data)
 
-        voice = _parse_voice(d.pop("voice"))
+        voice = _parse_voice(src_dict["voice"])
 
-        instructions = d.pop("instructions", UNSET)
+        instructions = src_dict.get("instructions", UNSET)
 
-        _response_format = d.pop("response_format", UNSET)
+        _response_format = src_dict.get("response_format", UNSET)
         response_format: SpeechResponseFormat | Unset
         if isinstance(_response_format, Unset):
             response_format = UNSET
         else:
             response_format = check_speech_response_format(_response_format)
 
-        speed = d.pop("speed", UNSET)
+        speed = src_dict.get("speed", UNSET)
 
-        _stream_format = d.pop("stream_format", UNSET)
+        _stream_format = src_dict.get("stream_format", UNSET)
         stream_format: SpeechStreamFormat | Unset
         if isinstance(_stream_format, Unset):
             stream_format = UNSET

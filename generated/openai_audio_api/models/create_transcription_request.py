@@ -355,8 +355,7 @@ class CreateTranscriptionRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.vad_config import VadConfig  # noqa: PLC0415
 
-        d = dict(src_dict)
-        file = File(payload=BytesIO(d.pop("file")))
+        file = File(payload=BytesIO(src_dict["file"]))
 
         def _parse_model(data: object) -> str | TranscriptionModel:
             try:
@@ -369,26 +368,26 @@ class CreateTranscriptionRequest:
                 pass
             return cast(str | TranscriptionModel, data)
 
-        model = _parse_model(d.pop("model"))
+        model = _parse_model(src_dict["model"])
 
-        language = d.pop("language", UNSET)
+        language = src_dict.get("language", UNSET)
 
-        languages = cast(list[str], d.pop("languages", UNSET))
+        languages = cast(list[str], src_dict.get("languages", UNSET))
 
-        keywords = cast(list[str], d.pop("keywords", UNSET))
+        keywords = cast(list[str], src_dict.get("keywords", UNSET))
 
-        prompt = d.pop("prompt", UNSET)
+        prompt = src_dict.get("prompt", UNSET)
 
-        _response_format = d.pop("response_format", UNSET)
+        _response_format = src_dict.get("response_format", UNSET)
         response_format: AudioResponseFormat | Unset
         if isinstance(_response_format, Unset):
             response_format = UNSET
         else:
             response_format = check_audio_response_format(_response_format)
 
-        temperature = d.pop("temperature", UNSET)
+        temperature = src_dict.get("temperature", UNSET)
 
-        _include = d.pop("include", UNSET)
+        _include = src_dict.get("include", UNSET)
         include: list[TranscriptionInclude] | Unset = UNSET
         if _include is not UNSET:
             include = []
@@ -397,7 +396,7 @@ class CreateTranscriptionRequest:
 
                 include.append(include_item)
 
-        _timestamp_granularities = d.pop("timestamp_granularities", UNSET)
+        _timestamp_granularities = src_dict.get("timestamp_granularities", UNSET)
         timestamp_granularities: list[TimestampGranularity] | Unset = UNSET
         if _timestamp_granularities is not UNSET:
             timestamp_granularities = []
@@ -415,7 +414,7 @@ class CreateTranscriptionRequest:
                 return data
             return cast(bool | None | Unset, data)
 
-        stream = _parse_stream(d.pop("stream", UNSET))
+        stream = _parse_stream(src_dict.get("stream", UNSET))
 
         def _parse_chunking_strategy(
             data: object,
@@ -442,12 +441,16 @@ class CreateTranscriptionRequest:
                 pass
             return cast(ChunkingStrategyAuto | None | Unset | VadConfig, data)
 
-        chunking_strategy = _parse_chunking_strategy(d.pop("chunking_strategy", UNSET))
+        chunking_strategy = _parse_chunking_strategy(
+            src_dict.get("chunking_strategy", UNSET)
+        )
 
-        known_speaker_names = cast(list[str], d.pop("known_speaker_names", UNSET))
+        known_speaker_names = cast(
+            list[str], src_dict.get("known_speaker_names", UNSET)
+        )
 
         known_speaker_references = cast(
-            list[str], d.pop("known_speaker_references", UNSET)
+            list[str], src_dict.get("known_speaker_references", UNSET)
         )
 
         create_transcription_request = cls(

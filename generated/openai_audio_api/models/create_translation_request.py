@@ -110,8 +110,7 @@ class CreateTranslationRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file = File(payload=BytesIO(d.pop("file")))
+        file = File(payload=BytesIO(src_dict["file"]))
 
         def _parse_model(data: object) -> str | TranslationModel:
             try:
@@ -124,18 +123,18 @@ class CreateTranslationRequest:
                 pass
             return cast(str | TranslationModel, data)
 
-        model = _parse_model(d.pop("model"))
+        model = _parse_model(src_dict["model"])
 
-        prompt = d.pop("prompt", UNSET)
+        prompt = src_dict.get("prompt", UNSET)
 
-        _response_format = d.pop("response_format", UNSET)
+        _response_format = src_dict.get("response_format", UNSET)
         response_format: TranslationResponseFormat | Unset
         if isinstance(_response_format, Unset):
             response_format = UNSET
         else:
             response_format = check_translation_response_format(_response_format)
 
-        temperature = d.pop("temperature", UNSET)
+        temperature = src_dict.get("temperature", UNSET)
 
         create_translation_request = cls(
             file=file,

@@ -59,12 +59,11 @@ class CreateVoiceConsentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        recording = File(payload=BytesIO(d.pop("recording")))
+        recording = File(payload=BytesIO(src_dict["recording"]))
 
-        language = d.pop("language")
+        language = src_dict["language"]
 
         create_voice_consent_request = cls(
             name=name,

@@ -59,12 +59,11 @@ class CreateVoiceRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        audio_sample = File(payload=BytesIO(d.pop("audio_sample")))
+        audio_sample = File(payload=BytesIO(src_dict["audio_sample"]))
 
-        consent = d.pop("consent")
+        consent = src_dict["consent"]
 
         create_voice_request = cls(
             name=name,

@@ -30,8 +30,7 @@ class UpdateVoiceConsentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        name = src_dict["name"]
 
         update_voice_consent_request = cls(
             name=name,

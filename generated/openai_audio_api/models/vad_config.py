@@ -62,14 +62,13 @@ class VadConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = check_vad_config_type(d.pop("type"))
+        type_ = check_vad_config_type(src_dict["type"])
 
-        prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
+        prefix_padding_ms = src_dict.get("prefix_padding_ms", UNSET)
 
-        silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+        silence_duration_ms = src_dict.get("silence_duration_ms", UNSET)
 
-        threshold = d.pop("threshold", UNSET)
+        threshold = src_dict.get("threshold", UNSET)
 
         vad_config = cls(
             type_=type_,

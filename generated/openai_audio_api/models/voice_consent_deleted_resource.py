@@ -43,12 +43,11 @@ class VoiceConsentDeletedResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        object_ = check_voice_consent_deleted_resource_object(d.pop("object"))
+        object_ = check_voice_consent_deleted_resource_object(src_dict["object"])
 
-        deleted = d.pop("deleted")
+        deleted = src_dict["deleted"]
 
         voice_consent_deleted_resource = cls(
             id=id,

@@ -72,17 +72,16 @@ class VoiceConsentListResource:
             VoiceConsentResource,  # noqa: PLC0415
         )
 
-        d = dict(src_dict)
-        object_ = check_voice_consent_list_resource_object(d.pop("object"))
+        object_ = check_voice_consent_list_resource_object(src_dict["object"])
 
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = VoiceConsentResource.from_dict(data_item_data)
 
             data.append(data_item)
 
-        has_more = d.pop("has_more")
+        has_more = src_dict["has_more"]
 
         def _parse_first_id(data: object) -> None | str | Unset:
             if data is None:
@@ -91,7 +90,7 @@ class VoiceConsentListResource:
                 return data
             return cast(None | str | Unset, data)
 
-        first_id = _parse_first_id(d.pop("first_id", UNSET))
+        first_id = _parse_first_id(src_dict.get("first_id", UNSET))
 
         def _parse_last_id(data: object) -> None | str | Unset:
             if data is None:
@@ -100,7 +99,7 @@ class VoiceConsentListResource:
                 return data
             return cast(None | str | Unset, data)
 
-        last_id = _parse_last_id(d.pop("last_id", UNSET))
+        last_id = _parse_last_id(src_dict.get("last_id", UNSET))
 
         voice_consent_list_resource = cls(
             object_=object_,

@@ -57,16 +57,15 @@ class VoiceConsentResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = check_voice_consent_resource_object(d.pop("object"))
+        object_ = check_voice_consent_resource_object(src_dict["object"])
 
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        language = d.pop("language")
+        language = src_dict["language"]
 
-        created_at = d.pop("created_at")
+        created_at = src_dict["created_at"]
 
         voice_consent_resource = cls(
             object_=object_,

@@ -52,14 +52,13 @@ class VoiceResource:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        object_ = check_voice_resource_object(d.pop("object"))
+        object_ = check_voice_resource_object(src_dict["object"])
 
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        created_at = d.pop("created_at")
+        created_at = src_dict["created_at"]
 
         voice_resource = cls(
             object_=object_,
