@@ -6,8 +6,8 @@ retried the same way: the façade's calls and raw calls to the generated client.
 What is retried: connection failures, timeouts, a connection dropped before the
 full answer arrived, and the statuses 408, 409, 429 and 5xx; a server's
 ``x-should-retry`` header overrides that. The wait is ``retry-after-ms``, else
-``Retry-After`` (seconds or an HTTP date) up to a cap, else exponential backoff
-with jitter.
+``Retry-After`` (seconds or an HTTP date) when within a cap, else exponential
+backoff with jitter.
 
 Bodies are replayed byte-identically: httpx re-renders a multipart body on each
 attempt and rewinds file parts, and the façade only hands it seekable files (a
@@ -46,8 +46,8 @@ class RetryPolicy:
     max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
-    # A server asking for a longer pause than this is not waited for: the
-    # error goes back to the caller instead of blocking for minutes.
+    # A server asking for a longer pause than this is not taken at its word
+    # (a call must not block for minutes): the usual backoff applies instead.
     max_retry_after: float = 60.0
     jitter: float = 0.25
 
