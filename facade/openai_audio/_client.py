@@ -18,8 +18,10 @@ from ._transport import (
     MAX_RETRIES_EXTENSION,
     STREAM_EXTENSION,
     AsyncRetryTransport,
+    AsyncSharedTransport,
     RetryPolicy,
     RetryTransport,
+    SharedTransport,
 )
 from ._version import __version__
 
@@ -43,6 +45,8 @@ USER_AGENT = f"openai-audio/{__version__} python-httpx/{httpx.__version__}"
 class _ClientBase:
     _config: ClientConfig
     _owns_http: bool
+    _is_copy = False
+    """Made by ``with_options``: shares another client's pool, with settings of its own."""
 
     def _request_kwargs(
         self, call: APICall[Any], timeout: TimeoutTypes | NotGiven, *, stream: bool
@@ -82,6 +86,21 @@ def _prepare_http_client(http: httpx.Client | httpx.AsyncClient, config: ClientC
     http.base_url = httpx.URL(config.base_url + "/")
     http.headers.update({"User-Agent": USER_AGENT, **config.headers()})
     http.timeout = config.timeout
+
+
+def _view_settings(http: httpx.Client | httpx.AsyncClient, config: ClientConfig) -> dict[str, Any]:
+    """Arguments for a second httpx client like ``http`` but with ``config``'s timeout."""
+    return {
+        "base_url": http.base_url,
+        "headers": http.headers,
+        "cookies": http.cookies,
+        "auth": http.auth,
+        "timeout": config.timeout,
+        "follow_redirects": http.follow_redirects,
+        "event_hooks": http.event_hooks,
+        # Proxies from the environment would bypass the shared transport (and its retries).
+        "trust_env": False,
+    }
 
 
 def _make_raw(config: ClientConfig) -> AuthenticatedClient:
@@ -182,11 +201,23 @@ class AudioClient(_ClientBase):
     @cached_property
     def raw(self) -> AuthenticatedClient:
         """The generated client, sharing this client's connection pool, auth, headers, timeout and retries."""
-        return _make_raw(self._config).set_httpx_client(self._http)
+        http = self._http
+        if self._is_copy:
+            # Generated calls take their timeout and retries from the httpx client, not per
+            # call: a copy's raw client sends through a view of the pool with the copy's.
+            http = httpx.Client(
+                **_view_settings(http, self._config),
+                transport=SharedTransport(http._transport, self._config.max_retries),
+            )
+        return _make_raw(self._config).set_httpx_client(http)
 
     @property
     def http_client(self) -> httpx.Client:
-        """The underlying httpx client: base URL, auth headers, timeout and retries already set."""
+        """The underlying httpx client: base URL, auth headers, timeout and retries already set.
+
+        A ``with_options`` copy returns the original's (the shared pool, with the original's
+        defaults); the copy's own settings apply to its calls and to its ``raw`` client.
+        """
         return self._http
 
     def with_options(
@@ -195,6 +226,7 @@ class AudioClient(_ClientBase):
         """A copy with other settings that shares this client's connection pool."""
         copy = object.__new__(type(self))
         copy._owns_http = False
+        copy._is_copy = True
         copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
         return copy
 
@@ -329,11 +361,21 @@ class AsyncAudioClient(_ClientBase):
     @cached_property
     def raw(self) -> AuthenticatedClient:
         """The generated client (use its ``asyncio*`` functions), sharing this client's pool and settings."""
-        return _make_raw(self._config).set_async_httpx_client(self._http)
+        http = self._http
+        if self._is_copy:  # see AudioClient.raw
+            http = httpx.AsyncClient(
+                **_view_settings(http, self._config),
+                transport=AsyncSharedTransport(http._transport, self._config.max_retries),
+            )
+        return _make_raw(self._config).set_async_httpx_client(http)
 
     @property
     def http_client(self) -> httpx.AsyncClient:
-        """The underlying httpx client: base URL, auth headers, timeout and retries already set."""
+        """The underlying httpx client: base URL, auth headers, timeout and retries already set.
+
+        A ``with_options`` copy returns the original's (the shared pool, with the original's
+        defaults); the copy's own settings apply to its calls and to its ``raw`` client.
+        """
         return self._http
 
     def with_options(
@@ -342,6 +384,7 @@ class AsyncAudioClient(_ClientBase):
         """A copy with other settings that shares this client's connection pool."""
         copy = object.__new__(type(self))
         copy._owns_http = False
+        copy._is_copy = True
         copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
         return copy
 

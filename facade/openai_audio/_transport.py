@@ -215,3 +215,37 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.wrapped.aclose()
+
+
+class SharedTransport(httpx.BaseTransport):
+    """Sends through another client's transport with a retry count of its own.
+
+    ``with_options`` copies hand this to their view of the shared pool, so raw generated calls
+    made through a copy are retried as the copy says; closing the view leaves the pool open.
+    """
+
+    def __init__(self, shared: httpx.BaseTransport, max_retries: int) -> None:
+        self.shared = shared
+        self.max_retries = max_retries
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions.setdefault(MAX_RETRIES_EXTENSION, self.max_retries)
+        return self.shared.handle_request(request)
+
+    def close(self) -> None:
+        """The pool belongs to the original client."""
+
+
+class AsyncSharedTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`SharedTransport`."""
+
+    def __init__(self, shared: httpx.AsyncBaseTransport, max_retries: int) -> None:
+        self.shared = shared
+        self.max_retries = max_retries
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions.setdefault(MAX_RETRIES_EXTENSION, self.max_retries)
+        return await self.shared.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """The pool belongs to the original client."""

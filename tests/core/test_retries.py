@@ -145,6 +145,42 @@ def test_with_options_max_retries_applies_per_call_sharing_the_pool(
     assert hits(server) == 1
 
 
+def test_with_options_copy_raw_client_uses_the_copys_retries_and_timeout(
+    server: AudioServer, sleeps: Sleeps
+) -> None:
+    consent_path = f"{CONSENTS}/cons_missing"
+    with make_client(server, sleeps, max_retries=3, timeout=10) as client:
+        copy = client.with_options(max_retries=0, timeout=0.5)
+        server.inject("status", status=500, path=consent_path)
+        response = get_voice_consent.sync_detailed(client=copy.raw, consent_id="cons_missing")
+        assert response.status_code == 500  # not retried: the copy says 0
+        assert hits(server, consent_path) == 1
+        # A stall beyond the copy's 0.5 s read timeout fails it (the original waits 10 s).
+        server.inject("stall", stall=5, path=consent_path)
+        with pytest.raises(httpx.ReadTimeout):
+            get_voice_consent.sync_detailed(client=copy.raw, consent_id="cons_missing")
+        # The original's raw client still retries as it was told, on the same pool.
+        server.inject("status", status=500, count=2, path=consent_path)
+        response = get_voice_consent.sync_detailed(client=client.raw, consent_id="cons_missing")
+        assert response.status_code == 404
+        assert hits(server, consent_path) == 5
+        copy.raw.get_httpx_client().close()  # a view: closing it leaves the pool open
+        assert client.voice_consents.list().data is not None
+    assert sleeps == [0.5, 1.0]
+    server.clear_faults()
+
+
+async def test_async_with_options_copy_raw_client_uses_the_copys_retries(server: AudioServer) -> None:
+    consent_path = f"{CONSENTS}/cons_missing"
+    async with AsyncAudioClient(base_url=server.base_url, api_key=server.api_key, max_retries=3) as client:
+        copy = client.with_options(max_retries=0, timeout=7)
+        assert copy.raw.get_async_httpx_client().timeout.read == 7
+        server.inject("status", status=503, path=consent_path)
+        response = await get_voice_consent.asyncio_detailed(client=copy.raw, consent_id="cons_missing")
+    assert response.status_code == 503
+    assert hits(server, consent_path) == 1
+
+
 def _wav(n: int) -> bytes:
     data = os.urandom(n)
     header = b"RIFF" + (36 + n).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
