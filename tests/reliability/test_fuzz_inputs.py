@@ -49,13 +49,14 @@ NASTY_TEXT = st.sampled_from(
      "\u202e\u0301", "🎤" * 50, "null", "None", "0"]
 )  # fmt: skip
 TEXT = st.text(max_size=40) | NASTY_TEXT
-# Huge ints (10**400) get their own test below (they once overflowed math.isfinite).
+# Every code point, lone surrogates and NUL included (st.text() alone leaves surrogates out).
+ANY_CHAR = st.characters()
 NUMBERS = (
     st.none()
     | st.booleans()
     | st.integers(-(2**53), 2**53)
     | st.floats(allow_nan=True, allow_infinity=True)
-    | st.sampled_from([0, 0.25, 1, 4.0, 1e-300, -0.0])
+    | st.sampled_from([0, 0.25, 1, 4.0, 1e-300, -0.0, 10**400, -(10**400)])  # ints beyond float range
 )
 ANYTHING = (
     st.none()
@@ -68,8 +69,7 @@ ANYTHING = (
     | st.just(object())
 )
 IDS = TEXT | st.from_regex(r"cons_[0-9a-f]{0,24}", fullmatch=True) | ANYTHING
-# Filenames exclude lone surrogates: a known bug in _files.py (UnicodeEncodeError), pinned below.
-FILENAMES = st.text(max_size=30) | st.sampled_from(
+FILENAMES = st.text(ANY_CHAR, max_size=30) | st.sampled_from(
     ["a.wav", "../../etc/passwd.wav", "x.txt", ".wav", "a/b/c.mp3"]
 )
 BYTES = (
@@ -118,7 +118,7 @@ CHUNKING = (
     )
     | ANYTHING
 )
-SPEAKER_NAMES = st.text(min_size=0, max_size=8)  # no surrogates: known _speakers.py bug, pinned below
+SPEAKER_NAMES = st.text(ANY_CHAR, max_size=8)
 KNOWN_SPEAKERS = st.none() | st.dictionaries(SPEAKER_NAMES, st.just(CLIP) | FILES, max_size=5) | ANYTHING
 TIMEOUTS = st.just(None) | st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 10**6) | ANYTHING
 
@@ -228,10 +228,8 @@ def test_speech_stream_events(client: AudioClient, **kwargs: Any) -> None:
 @FUZZ
 @given(
     **SPEECH_ARGS,
-    # NUL bytes and over-long names are kept out: known bugs in speech.save/_atomic, pinned below.
-    name=st.text(
-        alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=60
-    ),
+    # NUL, lone surrogates and names beyond the file system's 255-byte limit included.
+    name=st.text(ANY_CHAR, max_size=60) | st.builds(lambda n: "n" * n, st.integers(200, 300)),
     suffix=st.sampled_from([".wav", ".mp3", ".pcm", ".flac", ".txt", "", ".WAV"]),
 )
 def test_speech_save(
@@ -391,7 +389,7 @@ def test_async_voice_consents(audio_server: AudioServer, consent: Any, limit: An
     _run_async(audio_server, body)
 
 
-# -- known bugs outside the files this suite may fix: pinned so a fix flips them to XPASS ------------
+# -- regressions: the exact inputs that once escaped as raw exceptions ----------------------------------
 
 
 @pytest.mark.parametrize("call", ["speed", "temperature"])
