@@ -1,4 +1,4 @@
-"""Fuzzed arguments for every public façade method: only documented exceptions come out.
+"""Fuzzed arguments for every public façade method, sync and async: only documented exceptions come out.
 
 Bad input -> InvalidArgumentError / InvalidArgumentTypeError (ValueError / TypeError subclasses),
 before any I/O; input that passes validation is sent to the shared local server, whose refusals
@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -341,52 +341,212 @@ def test_voices_create(
     assert voice is None or voice.id.startswith("voice_")
 
 
-# -- async, for a few ---------------------------------------------------------------------------------
+# -- async: the same inputs for every method of AsyncAudioClient -----------------------------------------
 
 
-def _run_async(server: AudioServer, body: Callable[[AsyncAudioClient], Any]) -> Any:
-    async def main() -> Any:
-        async with AsyncAudioClient(
-            base_url=server.base_url, api_key=server.api_key, max_retries=0
-        ) as aclient:
-            try:
-                return await body(aclient)
-            except DOCUMENTED:
-                return None
-
-    return asyncio.run(main())
+AsyncBody = Callable[[AsyncAudioClient], Awaitable[Any]]
+RunAsync = Callable[..., Any]
 
 
-@FUZZ
-@given(**SPEECH_ARGS)
-def test_async_speech_create(audio_server: AudioServer, **kwargs: Any) -> None:
-    _run_async(audio_server, lambda c: c.speech.create(kwargs.pop("input"), **kwargs))
+@pytest.fixture(scope="module")
+def run_async(audio_server: AudioServer) -> Iterator[RunAsync]:
+    """``run_async(body, tagged=False)``: await ``body(client)`` on one loop, swallowing documented errors.
+
+    One event loop and two clients serve every example: a new client costs ~25 ms (its TLS context).
+    The tagged one marks its requests like ``tagged_client`` does.
+    """
+
+    def make(headers: dict[str, str] | None) -> AsyncAudioClient:
+        return AsyncAudioClient(
+            base_url=audio_server.base_url, api_key=audio_server.api_key, max_retries=0, timeout=30,
+            default_headers=headers,
+        )  # fmt: skip
+
+    with asyncio.Runner() as runner:
+        plain, marked = make(None), make({"X-Fuzz-Run": "by-id-async"})
+
+        def run(body: AsyncBody, *, tagged: bool = False) -> Any:
+            async def main() -> Any:
+                try:
+                    return await body(marked if tagged else plain)
+                except DOCUMENTED:
+                    return None
+
+            return runner.run(main())
+
+        try:
+            yield run
+        finally:
+            runner.run(plain.close())
+            runner.run(marked.close())
 
 
 @FUZZ
 @given(
-    file=FILES,
-    model=MODELS_STT,
-    response_format=FORMATS,
-    chunking_strategy=CHUNKING,
-    known_speakers=KNOWN_SPEAKERS,
+    api_key=st.none() | TEXT | ANYTHING,
+    base_url=st.none() | TEXT | st.sampled_from(["http://[::1", "https://"]) | ANYTHING,
+    timeout=TIMEOUTS,
+    max_retries=st.integers(-3, 10) | ANYTHING,
+    headers=st.none() | st.dictionaries(TEXT, TEXT | ANYTHING, max_size=2),
 )
-def test_async_transcriptions_create(audio_server: AudioServer, **kwargs: Any) -> None:
-    _run_async(audio_server, lambda c: c.transcriptions.create(kwargs.pop("file"), **kwargs))
+def test_async_constructor(
+    api_key: Any, base_url: Any, timeout: Any, max_retries: Any, headers: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+    async def main() -> None:
+        try:
+            aclient = AsyncAudioClient(
+                api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries,
+                default_headers=headers,
+            )  # fmt: skip
+        except (InvalidArgumentError, InvalidArgumentTypeError):
+            return
+        async with aclient:
+            copy = documented_only(lambda: aclient.with_options(timeout=timeout, max_retries=max_retries))
+            assert copy is None or copy.http_client is aclient.http_client
+
+    asyncio.run(main())
 
 
 @FUZZ
-@given(consent=IDS, limit=st.none() | st.integers(-5, 200) | ANYTHING)
-def test_async_voice_consents(audio_server: AudioServer, consent: Any, limit: Any) -> None:
+@given(**SPEECH_ARGS, timeout=st.just(30) | TIMEOUTS)
+def test_async_speech_create(run_async: RunAsync, timeout: Any, **kwargs: Any) -> None:
+    result = run_async(lambda c: c.speech.create(kwargs.pop("input"), **kwargs, timeout=timeout))
+    assert result is None or isinstance(result, bytes)
+
+
+@FUZZ
+@given(**SPEECH_ARGS, chunk_size=st.none() | st.integers(-2, 70_000) | ANYTHING)
+def test_async_speech_stream(run_async: RunAsync, chunk_size: Any, **kwargs: Any) -> None:
+    async def body(c: AsyncAudioClient) -> bytes:
+        async with c.speech.stream(kwargs.pop("input"), **kwargs, chunk_size=chunk_size) as audio:
+            return b"".join([chunk async for chunk in audio])
+
+    result = run_async(body)
+    assert result is None or isinstance(result, bytes)
+
+
+@FUZZ
+@given(**SPEECH_ARGS)
+def test_async_speech_stream_events(run_async: RunAsync, **kwargs: Any) -> None:
+    async def body(c: AsyncAudioClient) -> list[Any]:
+        async with c.speech.stream_events(kwargs.pop("input"), **kwargs) as events:
+            return [event async for event in events]
+
+    run_async(body)
+
+
+@FUZZ
+@given(
+    **SPEECH_ARGS,
+    name=st.text(ANY_CHAR, max_size=60) | st.builds(lambda n: "n" * n, st.integers(200, 300)),
+    suffix=st.sampled_from([".wav", ".mp3", ".pcm", ".flac", ".txt", "", ".WAV"]),
+)
+def test_async_speech_save(
+    run_async: RunAsync,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    suffix: str,
+    **kwargs: Any,
+) -> None:
+    folder = tmp_path_factory.mktemp("save")
+    result = run_async(lambda c: c.speech.save(kwargs.pop("input"), folder / (name + suffix), **kwargs))
+    assert result is None or result.is_file()
+    assert not list(folder.rglob("*.part")), "no temporary file outlives the call"
+
+
+@FUZZ
+@given(
+    **STT_ARGS,
+    timestamp_granularities=st.none()
+    | st.lists(st.sampled_from(["word", "segment", "x"]), max_size=2)
+    | ANYTHING,
+)
+def test_async_transcriptions_create(run_async: RunAsync, **kwargs: Any) -> None:
+    result = run_async(lambda c: c.transcriptions.create(kwargs.pop("file"), **kwargs))
+    assert result is None or isinstance(result, str) or isinstance(result.text, str)
+
+
+@FUZZ
+@given(**STT_ARGS)
+def test_async_transcriptions_stream(run_async: RunAsync, **kwargs: Any) -> None:
+    async def body(c: AsyncAudioClient) -> list[Any]:
+        async with c.transcriptions.stream(kwargs.pop("file"), **kwargs) as events:
+            return [event async for event in events]
+
+    run_async(body)
+
+
+@FUZZ
+@given(
+    file=FILES, model=MODELS_STT, prompt=st.none() | TEXT | ANYTHING, response_format=FORMATS,
+    temperature=st.none() | NUMBERS | ANYTHING,
+)  # fmt: skip
+def test_async_translations_create(run_async: RunAsync, **kwargs: Any) -> None:
+    result = run_async(lambda c: c.translations.create(kwargs.pop("file"), **kwargs))
+    assert result is None or isinstance(result, str) or isinstance(result.text, str)
+
+
+@FUZZ
+@given(name=TEXT | ANYTHING, recording=FILES, language=TEXT | ANYTHING)
+def test_async_voice_consents_create(run_async: RunAsync, name: Any, recording: Any, language: Any) -> None:
+    consent = run_async(
+        lambda c: c.voice_consents.create(name=name, recording=recording, language=language),
+    )
+    assert consent is None or (consent.id.startswith("cons_") and consent.name == name)
+
+
+@FUZZ
+@given(consent=IDS, name=TEXT | ANYTHING)
+def test_async_voice_consents_by_id(
+    run_async: RunAsync, audio_server: AudioServer, consent: Any, name: Any
+) -> None:
     async def body(c: AsyncAudioClient) -> None:
         for call in (
             lambda: c.voice_consents.retrieve(consent),
-            lambda: c.voice_consents.list(limit=limit, after=consent),
+            lambda: c.voice_consents.update(consent, name=name),
+            lambda: c.voice_consents.delete(consent),
         ):
             with contextlib.suppress(*DOCUMENTED):
                 await call()
 
-    _run_async(audio_server, body)
+    before = len(audio_server.requests)
+    run_async(body, tagged=True)
+    for record in audio_server.requests[before:]:
+        if record.headers.get("x-fuzz-run") == "by-id-async":
+            assert record.path == f"/v1/audio/voice_consents/{consent}", record.path
+
+
+@FUZZ
+@given(
+    limit=st.none() | st.integers(-5, 200) | ANYTHING,
+    after=st.none() | IDS,
+    page_size=st.integers(-1, 101) | ANYTHING,
+)
+def test_async_voice_consents_list_and_iter(
+    run_async: RunAsync, limit: Any, after: Any, page_size: Any
+) -> None:
+    async def body(c: AsyncAudioClient) -> None:
+        with contextlib.suppress(*DOCUMENTED):
+            page = await c.voice_consents.list(limit=limit, after=after)
+            assert len(page.data) <= (limit or 20)
+        with contextlib.suppress(*DOCUMENTED):
+            await anext(aiter(c.voice_consents.iter(limit=page_size)), None)
+
+    run_async(body)
+
+
+@FUZZ
+@given(name=TEXT | ANYTHING, audio_sample=FILES, consent=IDS, real_consent=st.booleans())
+def test_async_voices_create(
+    run_async: RunAsync, consent_id: str, name: Any, audio_sample: Any, consent: Any, real_consent: bool
+) -> None:
+    target = consent_id if real_consent else consent
+    voice = run_async(lambda c: c.voices.create(name=name, audio_sample=audio_sample, consent=target))
+    assert voice is None or voice.id.startswith("voice_")
 
 
 # -- regressions: the exact inputs that once escaped as raw exceptions ----------------------------------
