@@ -2,6 +2,9 @@
 
 They are the generated attrs classes themselves (``openai_audio_api.models``),
 so a value from the façade and one from the raw generated client are the same type.
+Their docstrings come from the spec; where it has none (``Translation``, ``TranslationVerbose``,
+``VoiceConsentDeleted``, ``TranscriptionSegment``, ``TranscriptionWord``, ``VadConfig``),
+docs/reference/types.md says what they are, and tests/docs checks that it does.
 """
 
 from __future__ import annotations
