@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import json
 import math
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,6 +282,9 @@ async def _stall(request: Request, state: ServerState, seconds: float) -> Fault 
     return None
 
 
+_Endpoint = Callable[[Request], Awaitable[Response]]
+
+
 def _authenticate(request: Request) -> None:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -295,6 +299,25 @@ def _authenticate(request: Request) -> None:
     if not _state(request).key_accepted(key.strip()):
         # Never echo the key back: logs of failing tests are often public.
         raise APIError(401, "Incorrect API key provided.", code="invalid_api_key")
+
+
+def _authenticated(handler: _Endpoint) -> _Endpoint:
+    """Wrap an API endpoint so the key is checked first, as OpenAI does.
+
+    The single auth check for every ``/v1`` operation. It runs before anything else the
+    handler does: before the body is read or parsed (an unparsable JSON body, a wrong
+    content type or an oversized upload sent without a valid key is a 401, not a 400, 413
+    or 415) and before a fault is taken (an unauthenticated request does not use up an
+    injected fault). Unknown routes and methods still answer 404/405 without a key.
+    The unread body is discarded by the server, and the connection stays usable.
+    """
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        _authenticate(request)
+        return await handler(request)
+
+    return endpoint
 
 
 def _fault_response(fault: Fault) -> Response:
@@ -552,7 +575,6 @@ async def create_speech(request: Request) -> Response:
     body = await _read_json(request)
     if fault:
         return _fault_response(fault)
-    _authenticate(request)
     state = _state(request)
     for key in body:
         if key not in (
@@ -1019,7 +1041,6 @@ async def _speech_to_text(request: Request, *, translation: bool) -> Response:
     try:
         if fault:
             return _fault_response(fault)
-        _authenticate(request)
         fields = _classify(
             form,
             scalars=frozenset({"model", "prompt", "response_format", "temperature"})
@@ -1083,7 +1104,6 @@ async def create_voice_consent(request: Request) -> Response:
     try:
         if fault:
             return _fault_response(fault)
-        _authenticate(request)
         fields = _classify(form, scalars=frozenset({"name", "language"}), files=frozenset({"recording"}))
         name = _require_text("name", fields.scalars.get("name"))
         language = _require_text("language", fields.scalars.get("language"), max_length=35)
@@ -1105,7 +1125,6 @@ async def list_voice_consents(request: Request) -> Response:
     fault = await _begin(request)
     if fault:
         return _fault_response(fault)
-    _authenticate(request)
     for key in request.query_params:
         if key not in ("after", "limit"):
             raise unrecognized(key)
@@ -1136,7 +1155,6 @@ async def voice_consent(request: Request) -> Response:
     body = await _read_json(request) if request.method == "POST" else None
     if fault:
         return _fault_response(fault)
-    _authenticate(request)
     store = _state(request).store
     consent_id: str = request.path_params["consent_id"]
     if request.method == "DELETE":
@@ -1164,7 +1182,6 @@ async def create_voice(request: Request) -> Response:
     try:
         if fault:
             return _fault_response(fault)
-        _authenticate(request)
         fields = _classify(form, scalars=frozenset({"name", "consent"}), files=frozenset({"audio_sample"}))
         name = _require_text("name", fields.scalars.get("name"))
         consent_id = _require_text("consent", fields.scalars.get("consent"))
@@ -1254,13 +1271,17 @@ def create_app(
     """The ASGI app; serve it with any ASGI server. ``app.state.audio`` is its ``ServerState``."""
     state = state if state is not None else ServerState(api_keys=api_keys, db_path=db_path)
     routes = [
-        Route("/v1/audio/speech", create_speech, methods=["POST"]),
-        Route("/v1/audio/transcriptions", create_transcription, methods=["POST"]),
-        Route("/v1/audio/translations", create_translation, methods=["POST"]),
-        Route("/v1/audio/voice_consents", create_voice_consent, methods=["POST"]),
-        Route("/v1/audio/voice_consents", list_voice_consents, methods=["GET"]),
-        Route("/v1/audio/voice_consents/{consent_id}", voice_consent, methods=["GET", "POST", "DELETE"]),
-        Route("/v1/audio/voices", create_voice, methods=["POST"]),
+        Route("/v1/audio/speech", _authenticated(create_speech), methods=["POST"]),
+        Route("/v1/audio/transcriptions", _authenticated(create_transcription), methods=["POST"]),
+        Route("/v1/audio/translations", _authenticated(create_translation), methods=["POST"]),
+        Route("/v1/audio/voice_consents", _authenticated(create_voice_consent), methods=["POST"]),
+        Route("/v1/audio/voice_consents", _authenticated(list_voice_consents), methods=["GET"]),
+        Route(
+            "/v1/audio/voice_consents/{consent_id}",
+            _authenticated(voice_consent),
+            methods=["GET", "POST", "DELETE"],
+        ),
+        Route("/v1/audio/voices", _authenticated(create_voice), methods=["POST"]),
         Route("/__control/faults", control_faults, methods=["GET", "POST", "DELETE"]),
         Route("/__control/requests", control_requests, methods=["GET", "DELETE"]),
         Route("/__control/reset", control_reset, methods=["POST"]),
