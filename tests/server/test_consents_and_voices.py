@@ -172,3 +172,17 @@ def test_reset_clears_state(
     make_consent()
     server.reset()
     assert client.get("/audio/voice_consents").json()["data"] == []
+
+
+def test_voice_sample_over_10_mib_is_413(
+    client: httpx.Client, make_consent: Callable[..., dict[str, Any]]
+) -> None:
+    # Mirrors the consent recording's limit (test_create_consent_validation): samples are at most 10 MiB.
+    consent = make_consent()
+    data = {"name": "v", "consent": consent["id"]}
+    too_big = {"audio_sample": ("s.wav", b"RIFF" + bytes(11 * 1024 * 1024 - 4), "audio/wav")}
+    response = client.post("/audio/voices", data=data, files=too_big)
+    assert_error(response, 413, "audio_sample", "file_too_large")
+    assert "10 MiB" in response.json()["error"]["message"]
+    at_limit = {"audio_sample": ("s.wav", b"RIFF" + bytes(10 * 1024 * 1024 - 4), "audio/wav")}
+    assert client.post("/audio/voices", data=data, files=at_limit).status_code == 200
