@@ -47,6 +47,7 @@ from openai_audio_api.models import (
     TranscriptionLanguage,
     TranscriptTextDeltaEventLogprobsItem,
     TranscriptTextDoneEventLogprobsItem,
+    TranscriptTextUsageDuration,
     TranscriptTextUsageTokens,
 )
 
@@ -219,13 +220,25 @@ class TranscriptTextSegmentEvent:
         )
 
 
+def _transcript_usage(data: dict[str, Any]) -> TranscriptTextUsageTokens | TranscriptTextUsageDuration | None:
+    # Usage is billing metadata: a kind newer than this client must not cost the caller the
+    # transcript it has just streamed, so it is dropped rather than refused.
+    kind = data.get("type")
+    if kind == "duration":
+        return TranscriptTextUsageDuration.from_dict(data)
+    if kind == "tokens":
+        return TranscriptTextUsageTokens.from_dict(data)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class TranscriptTextDoneEvent:
     """The transcription is complete (``transcript.text.done``); ``text`` is all of it."""
 
     text: str
     logprobs: list[TranscriptTextDoneEventLogprobsItem] | None = None
-    usage: TranscriptTextUsageTokens | None = None
+    usage: TranscriptTextUsageTokens | TranscriptTextUsageDuration | None = None
+    """Billing usage; ``None`` when absent or of a kind newer than this client."""
     languages: list[TranscriptionLanguage] | None = None
     type: Literal["transcript.text.done"] = "transcript.text.done"
 
@@ -236,7 +249,7 @@ class TranscriptTextDoneEvent:
         return cls(
             text=_field(data, "text", str),
             logprobs=_models(data, "logprobs", TranscriptTextDoneEventLogprobsItem.from_dict),
-            usage=_model(data, "usage", TranscriptTextUsageTokens.from_dict, required=False),
+            usage=_model(data, "usage", _transcript_usage, required=False),
             languages=_models(data, "languages", TranscriptionLanguage.from_dict),
         )
 

@@ -146,7 +146,10 @@ def text_body(response: httpx.Response) -> str:
 
 
 def checked_model(
-    from_dict: Callable[[dict[str, Any]], T], what: str, fields: Mapping[str, type | tuple[type, ...]]
+    from_dict: Callable[[dict[str, Any]], T],
+    what: str,
+    fields: Mapping[str, type | tuple[type, ...]],
+    usage_types: frozenset[str] = frozenset({"tokens", "duration"}),
 ) -> Callable[[httpx.Response], T]:
     """A parser that also checks the types of the fields the generated ``from_dict`` trusts."""
 
@@ -164,9 +167,10 @@ def checked_model(
                 return from_dict(body)
             except (KeyError, TypeError, ValueError):
                 usage = body.get("usage")
-                if not isinstance(usage, dict) or usage.get("type") in _KNOWN_USAGE_TYPES:
+                if not isinstance(usage, dict) or usage.get("type") in usage_types:
                     raise
-            # A usage kind newer than this client is billing metadata, not the result:
+            # A usage kind this model does not know (newer than this client, or one the spec
+            # does not list for this format) is billing metadata, not the result:
             # keep the transcription and hand the raw usage over in additional_properties.
             result = from_dict({key: value for key, value in body.items() if key != "usage"})
             extra = getattr(result, "additional_properties", None)
@@ -180,13 +184,13 @@ def checked_model(
 
 
 _NUMBER = (int, float)
-_KNOWN_USAGE_TYPES = frozenset({"tokens", "duration"})
 _PARSERS: Final[Mapping[str, Callable[[httpx.Response], TranscriptionResult]]] = {
     "json": checked_model(CreateTranscriptionResponseJson.from_dict, "transcription", {"text": str}),
     "verbose_json": checked_model(
         CreateTranscriptionResponseVerboseJson.from_dict,
         "verbose transcription",
         {"text": str, "language": str, "duration": _NUMBER, "segments": list, "words": list},
+        usage_types=frozenset({"duration"}),  # the spec's only usage for verbose_json
     ),
     "diarized_json": checked_model(
         CreateTranscriptionResponseDiarizedJson.from_dict,
