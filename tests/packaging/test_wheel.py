@@ -279,14 +279,6 @@ def test_sdist_has_everything_the_include_list_names(unpacked_sdist: Sdist) -> N
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pyproject's sdist include patterns are gitignore-style and unanchored: 'generated' also "
-        "matches tests/generated/, which ships in the sdist. Anchoring them ('/facade', "
-        "'/generated', ...) fixes it; then drop this marker."
-    ),
-)
 def test_sdist_has_nothing_outside_the_include_list(unpacked_sdist: Sdist) -> None:
     tops = {PurePosixPath(name).parts[0] for name in _sdist_files(unpacked_sdist)}
     assert tops <= {*SDIST_INCLUDES, *SDIST_ALWAYS}, sorted(tops - {*SDIST_INCLUDES, *SDIST_ALWAYS})
