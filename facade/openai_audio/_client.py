@@ -82,6 +82,16 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={config.base_url!r}, max_retries={config.max_retries})"
 
 
+def _timeout_from(
+    http: httpx.Client | httpx.AsyncClient | None, timeout: TimeoutTypes | NotGiven
+) -> TimeoutTypes | NotGiven:
+    """The caller's ``timeout=``, else one they deliberately gave their own httpx client."""
+    # httpx's own default (5 s) says nothing about the caller's intent: ours applies then.
+    if isinstance(timeout, NotGiven) and http is not None and http.timeout != httpx.Timeout(5.0):
+        return http.timeout
+    return timeout
+
+
 def _prepare_http_client(http: httpx.Client | httpx.AsyncClient, config: ClientConfig) -> None:
     http.base_url = httpx.URL(config.base_url + "/")
     http.headers.update({"User-Agent": USER_AGENT, **config.headers()})
@@ -134,6 +144,7 @@ class AudioClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         configure_from_env()
+        timeout = _timeout_from(http_client, timeout)
         config = _config.resolve_config(
             api_key=api_key,
             base_url=base_url,
@@ -295,6 +306,7 @@ class AsyncAudioClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
         configure_from_env()
+        timeout = _timeout_from(http_client, timeout)
         config = _config.resolve_config(
             api_key=api_key,
             base_url=base_url,

@@ -118,6 +118,21 @@ def test_user_http_client_gets_settings_and_retries() -> None:
     http.close()
 
 
+def test_a_timeout_given_to_the_users_http_client_is_kept_unless_timeout_is_passed() -> None:
+    with httpx.Client(timeout=12) as http, AudioClient(api_key=KEY, http_client=http) as client:
+        assert client.timeout.read == 12 and http.timeout.read == 12
+    with httpx.Client(timeout=12) as http, AudioClient(api_key=KEY, http_client=http, timeout=3) as client:
+        assert client.timeout.read == 3 and http.timeout.read == 3
+    with httpx.Client() as http, AudioClient(api_key=KEY, http_client=http) as client:
+        assert client.timeout.read == 600  # httpx's 5 s default is not a choice: ours applies
+
+
+async def test_async_client_keeps_its_http_clients_timeout() -> None:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(30, connect=2)) as http:
+        async with AsyncAudioClient(api_key=KEY, http_client=http) as client:
+            assert client.timeout.read == 30 and client.timeout.connect == 2
+
+
 async def test_async_client_context_and_raw() -> None:
     async with AsyncAudioClient(api_key=KEY) as client:
         assert client.raw.get_async_httpx_client() is client.http_client
