@@ -375,6 +375,33 @@ def test_save_is_atomic_on_keyboard_interrupt(
     assert _part_files(tmp_path) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="posix_fadvise is Linux/BSD only")
+def test_a_large_save_starts_writeback_as_it_goes_and_keeps_every_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai_audio import _atomic
+
+    ranges: list[tuple[int, int]] = []
+    real = os.posix_fadvise
+
+    def recording(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_DONTNEED
+        ranges.append((offset, length))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(_atomic.os, "posix_fadvise", recording)
+    chunk = bytes(range(256)) * 4096  # 1 MiB
+    target = tmp_path / "long.pcm"
+    out = _atomic.AtomicFile(target)
+    for _ in range(20):
+        out.write(chunk)
+    out.commit()
+    assert target.read_bytes() == chunk * 20
+    mib = 1024 * 1024
+    # Contiguous ranges, every 8 MiB, each queued once; the rest is left to the final fsync.
+    assert ranges == [(0, 8 * mib), (8 * mib, 8 * mib)]
+
+
 def test_save_into_a_missing_folder_or_onto_a_folder_fails_early(
     client: AudioClient, server: AudioServer, tmp_path: Path
 ) -> None:
