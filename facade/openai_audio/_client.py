@@ -82,6 +82,31 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={config.base_url!r}, max_retries={config.max_retries})"
 
 
+def _add_retries(http: httpx.Client, policy: RetryPolicy) -> None:
+    """Retries live in the transport: wrap the client's and every mounted one (proxies from the
+    environment are mounts), unless one already retries (e.g. a RetryTransport with its own sleep)."""
+    if not isinstance(http._transport, RetryTransport):
+        http._transport = RetryTransport(http._transport, policy)
+    http._mounts = {
+        pattern: RetryTransport(mounted, policy)
+        if mounted is not None and not isinstance(mounted, RetryTransport)
+        else mounted
+        for pattern, mounted in http._mounts.items()
+    }
+
+
+def _add_async_retries(http: httpx.AsyncClient, policy: RetryPolicy) -> None:
+    """The async twin of :func:`_add_retries`."""
+    if not isinstance(http._transport, AsyncRetryTransport):
+        http._transport = AsyncRetryTransport(http._transport, policy)
+    http._mounts = {
+        pattern: AsyncRetryTransport(mounted, policy)
+        if mounted is not None and not isinstance(mounted, AsyncRetryTransport)
+        else mounted
+        for pattern, mounted in http._mounts.items()
+    }
+
+
 def _timeout_from(
     http: httpx.Client | httpx.AsyncClient | None, timeout: TimeoutTypes | NotGiven
 ) -> TimeoutTypes | NotGiven:
@@ -108,7 +133,7 @@ def _view_settings(http: httpx.Client | httpx.AsyncClient, config: ClientConfig)
         "timeout": config.timeout,
         "follow_redirects": http.follow_redirects,
         "event_hooks": http.event_hooks,
-        # Proxies from the environment would bypass the shared transport (and its retries).
+        # The view takes the original's mounts (proxies included), not the environment's anew.
         "trust_env": False,
     }
 
@@ -154,19 +179,10 @@ class AudioClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client(
-                transport=RetryTransport(httpx.HTTPTransport(), RetryPolicy(config.max_retries))
-            )
-            self._owns_http = True
-        else:
-            # Retries live in the transport: wrap the one the caller configured,
-            # unless they brought their own RetryTransport (e.g. with a custom sleep).
-            if not isinstance(http_client._transport, RetryTransport):
-                http_client._transport = RetryTransport(
-                    http_client._transport, RetryPolicy(config.max_retries)
-                )
-            self._owns_http = False
+            http_client = httpx.Client()
+        _add_retries(http_client, RetryPolicy(config.max_retries))
         _prepare_http_client(http_client, config)
         self._setup(config, http_client)
 
@@ -216,10 +232,15 @@ class AudioClient(_ClientBase):
         if self._is_copy:
             # Generated calls take their timeout and retries from the httpx client, not per
             # call: a copy's raw client sends through a view of the pool with the copy's.
-            http = httpx.Client(
-                **_view_settings(http, self._config),
-                transport=SharedTransport(http._transport, self._config.max_retries),
+            retries = self._config.max_retries
+            view = httpx.Client(
+                **_view_settings(http, self._config), transport=SharedTransport(http._transport, retries)
             )
+            view._mounts = {
+                pattern: None if mounted is None else SharedTransport(mounted, retries)
+                for pattern, mounted in http._mounts.items()
+            }
+            http = view
         return _make_raw(self._config).set_httpx_client(http)
 
     @property
@@ -316,18 +337,10 @@ class AsyncAudioClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.AsyncClient(
-                transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy(config.max_retries))
-            )
-            self._owns_http = True
-        else:
-            if not isinstance(http_client._transport, AsyncRetryTransport):
-                http_client._transport = AsyncRetryTransport(
-                    http_client._transport,
-                    RetryPolicy(config.max_retries),
-                )
-            self._owns_http = False
+            http_client = httpx.AsyncClient()
+        _add_async_retries(http_client, RetryPolicy(config.max_retries))
         _prepare_http_client(http_client, config)
         self._setup(config, http_client)
 
@@ -375,10 +388,15 @@ class AsyncAudioClient(_ClientBase):
         """The generated client (use its ``asyncio*`` functions), sharing this client's pool and settings."""
         http = self._http
         if self._is_copy:  # see AudioClient.raw
-            http = httpx.AsyncClient(
-                **_view_settings(http, self._config),
-                transport=AsyncSharedTransport(http._transport, self._config.max_retries),
+            retries = self._config.max_retries
+            view = httpx.AsyncClient(
+                **_view_settings(http, self._config), transport=AsyncSharedTransport(http._transport, retries)
             )
+            view._mounts = {
+                pattern: None if mounted is None else AsyncSharedTransport(mounted, retries)
+                for pattern, mounted in http._mounts.items()
+            }
+            http = view
         return _make_raw(self._config).set_async_httpx_client(http)
 
     @property

@@ -14,7 +14,7 @@ import pytest
 from openai_audio import AsyncAudioClient, AudioClient, errors
 from openai_audio._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 from openai_audio.testing import AudioServer
-from openai_audio_api.api.audio import get_voice_consent
+from openai_audio_api.api.audio import get_voice_consent, list_voice_consents
 
 CONSENTS = "/v1/audio/voice_consents"
 
@@ -179,6 +179,38 @@ async def test_async_with_options_copy_raw_client_uses_the_copys_retries(server:
         response = await get_voice_consent.asyncio_detailed(client=copy.raw, consent_id="cons_missing")
     assert response.status_code == 503
     assert hits(server, consent_path) == 1
+
+
+def test_mounted_transports_retry_too(server: AudioServer) -> None:
+    # A mount (a proxy, or a transport per host) handles the request instead of the client's own
+    # transport: it must retry all the same.
+    http = httpx.Client(mounts={"http://127.0.0.1": httpx.HTTPTransport()})
+    with AudioClient(base_url=server.base_url, api_key=server.api_key, http_client=http) as client:
+        server.inject("rate_limit", path=CONSENTS, retry_after_ms=1)
+        assert client.voice_consents.list().data is not None
+        copy = client.with_options(max_retries=0)
+        server.inject("rate_limit", path=CONSENTS, retry_after_ms=1)
+        response = list_voice_consents.sync_detailed(client=copy.raw)
+    http.close()
+    assert response.status_code == 429  # the copy's raw view keeps the mount, with its own retries
+    assert hits(server) == 3
+
+
+def test_proxies_from_the_environment_are_wrapped_in_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    with AudioClient(api_key="sk-test", max_retries=4) as client:
+        mounted = [t for t in client.http_client._mounts.values() if t is not None]
+        assert mounted and all(isinstance(t, RetryTransport) and t.policy.max_retries == 4 for t in mounted)
+
+
+async def test_async_proxies_from_the_environment_are_wrapped_in_retries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    async with AsyncAudioClient(api_key="sk-test") as client:
+        mounted = [t for t in client.http_client._mounts.values() if t is not None]
+        assert mounted and all(isinstance(t, AsyncRetryTransport) for t in mounted)
 
 
 def _wav(n: int) -> bytes:
