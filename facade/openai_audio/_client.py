@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -82,29 +82,20 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={config.base_url!r}, max_retries={config.max_retries})"
 
 
-def _add_retries(http: httpx.Client, policy: RetryPolicy) -> None:
+def _add_retries(http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy) -> None:
     """Retries live in the transport: wrap the client's and every mounted one (proxies from the
     environment are mounts), unless one already retries (e.g. a RetryTransport with its own sleep)."""
-    if not isinstance(http._transport, RetryTransport):
-        http._transport = RetryTransport(http._transport, policy)
-    http._mounts = {
-        pattern: RetryTransport(mounted, policy)
-        if mounted is not None and not isinstance(mounted, RetryTransport)
-        else mounted
-        for pattern, mounted in http._mounts.items()
-    }
+    retrying: type[RetryTransport | AsyncRetryTransport] = (
+        RetryTransport if isinstance(http, httpx.Client) else AsyncRetryTransport
+    )
 
+    def wrap(transport: Any) -> Any:
+        if transport is None or isinstance(transport, retrying):
+            return transport
+        return retrying(transport, policy)
 
-def _add_async_retries(http: httpx.AsyncClient, policy: RetryPolicy) -> None:
-    """The async twin of :func:`_add_retries`."""
-    if not isinstance(http._transport, AsyncRetryTransport):
-        http._transport = AsyncRetryTransport(http._transport, policy)
-    http._mounts = {
-        pattern: AsyncRetryTransport(mounted, policy)
-        if mounted is not None and not isinstance(mounted, AsyncRetryTransport)
-        else mounted
-        for pattern, mounted in http._mounts.items()
-    }
+    http._transport = wrap(http._transport)
+    http._mounts = {pattern: wrap(mounted) for pattern, mounted in http._mounts.items()}
 
 
 def _timeout_from(
@@ -123,9 +114,17 @@ def _prepare_http_client(http: httpx.Client | httpx.AsyncClient, config: ClientC
     http.timeout = config.timeout
 
 
-def _view_settings(http: httpx.Client | httpx.AsyncClient, config: ClientConfig) -> dict[str, Any]:
-    """Arguments for a second httpx client like ``http`` but with ``config``'s timeout."""
+def _view_settings(
+    http: httpx.Client | httpx.AsyncClient, config: ClientConfig, share: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """Arguments for a second httpx client like ``http`` but with ``config``'s timeout, sending
+    through ``http``'s transports (and mounts, proxies included) as ``share`` wraps them."""
     return {
+        "transport": share(http._transport),
+        "mounts": {
+            pattern.pattern: None if mounted is None else share(mounted)
+            for pattern, mounted in http._mounts.items()
+        },
         "base_url": http.base_url,
         "headers": http.headers,
         "cookies": http.cookies,
@@ -233,14 +232,7 @@ class AudioClient(_ClientBase):
             # Generated calls take their timeout and retries from the httpx client, not per
             # call: a copy's raw client sends through a view of the pool with the copy's.
             retries = self._config.max_retries
-            view = httpx.Client(
-                **_view_settings(http, self._config), transport=SharedTransport(http._transport, retries)
-            )
-            view._mounts = {
-                pattern: None if mounted is None else SharedTransport(mounted, retries)
-                for pattern, mounted in http._mounts.items()
-            }
-            http = view
+            http = httpx.Client(**_view_settings(http, self._config, lambda t: SharedTransport(t, retries)))
         return _make_raw(self._config).set_httpx_client(http)
 
     @property
@@ -340,7 +332,7 @@ class AsyncAudioClient(_ClientBase):
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient()
-        _add_async_retries(http_client, RetryPolicy(config.max_retries))
+        _add_retries(http_client, RetryPolicy(config.max_retries))
         _prepare_http_client(http_client, config)
         self._setup(config, http_client)
 
@@ -389,14 +381,9 @@ class AsyncAudioClient(_ClientBase):
         http = self._http
         if self._is_copy:  # see AudioClient.raw
             retries = self._config.max_retries
-            view = httpx.AsyncClient(
-                **_view_settings(http, self._config), transport=AsyncSharedTransport(http._transport, retries)
+            http = httpx.AsyncClient(
+                **_view_settings(http, self._config, lambda t: AsyncSharedTransport(t, retries))
             )
-            view._mounts = {
-                pattern: None if mounted is None else AsyncSharedTransport(mounted, retries)
-                for pattern, mounted in http._mounts.items()
-            }
-            http = view
         return _make_raw(self._config).set_async_httpx_client(http)
 
     @property

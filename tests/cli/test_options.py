@@ -7,7 +7,7 @@ answer echoing it (verbose_json's language), or the behaviour only that value ca
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,15 +22,9 @@ SPEAK_PATHS = [pytest.param({}, id="save"), pytest.param({"OPENAI_AUDIO_PROGRESS
 
 
 @pytest.fixture
-def server(audio_server: AudioServer) -> Iterator[AudioServer]:
-    """The session server with an empty request log and no faults, before and after the test."""
-    audio_server.clear_faults()
-    audio_server.clear_requests()
-    try:
-        yield audio_server
-    finally:
-        audio_server.clear_faults()
-        audio_server.clear_requests()
+def server(audio_server_clean: AudioServer) -> AudioServer:
+    """The session server, reset (state, faults, request log) before and after the test."""
+    return audio_server_clean
 
 
 @pytest.fixture

@@ -184,7 +184,14 @@ async def test_async_with_options_copy_raw_client_uses_the_copys_retries(server:
 def test_mounted_transports_retry_too(server: AudioServer) -> None:
     # A mount (a proxy, or a transport per host) handles the request instead of the client's own
     # transport: it must retry all the same.
-    http = httpx.Client(mounts={"http://127.0.0.1": httpx.HTTPTransport()})
+    class CountingTransport(httpx.HTTPTransport):
+        sent = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            CountingTransport.sent += 1
+            return super().handle_request(request)
+
+    http = httpx.Client(mounts={"http://127.0.0.1": CountingTransport()})
     with AudioClient(base_url=server.base_url, api_key=server.api_key, http_client=http) as client:
         server.inject("rate_limit", path=CONSENTS, retry_after_ms=1)
         assert client.voice_consents.list().data is not None
@@ -192,8 +199,9 @@ def test_mounted_transports_retry_too(server: AudioServer) -> None:
         server.inject("rate_limit", path=CONSENTS, retry_after_ms=1)
         response = list_voice_consents.sync_detailed(client=copy.raw)
     http.close()
-    assert response.status_code == 429  # the copy's raw view keeps the mount, with its own retries
+    assert response.status_code == 429  # the copy's raw view: the copy's retries (none)...
     assert hits(server) == 3
+    assert CountingTransport.sent == 3  # ...through the same mount, every time
 
 
 def test_proxies_from_the_environment_are_wrapped_in_retries(monkeypatch: pytest.MonkeyPatch) -> None:

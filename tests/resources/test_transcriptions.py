@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -332,10 +333,10 @@ ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 POOL_WAIT = httpx.Timeout(60.0, pool=5.0)
 
 
-def test_stream_break_frees_the_only_pooled_connection(server: AudioServer, speech_wav: bytes) -> None:
-    http = httpx.Client(limits=ONE_CONNECTION)
+@pytest.fixture
+def one_connection_client(server: AudioServer) -> Iterator[AudioClient]:
     with (
-        http,
+        httpx.Client(limits=ONE_CONNECTION) as http,
         AudioClient(
             base_url=server.base_url,
             api_key=server.api_key,
@@ -344,78 +345,80 @@ def test_stream_break_frees_the_only_pooled_connection(server: AudioServer, spee
             http_client=http,
         ) as client,
     ):
-        stream = client.transcriptions.stream(_file(speech_wav))
-        received = []
-        for event in stream:
-            received.append(event)
-            break
-        assert isinstance(received[0], TranscriptTextDeltaEvent)
-        assert stream.response.is_closed
-        assert client.transcriptions.create(_file(speech_wav)).text == TEXT
+        yield client
+
+
+@pytest.fixture
+async def one_connection_aclient(server: AudioServer) -> AsyncIterator[AsyncAudioClient]:
+    async with (
+        httpx.AsyncClient(limits=ONE_CONNECTION) as http,
+        AsyncAudioClient(
+            base_url=server.base_url,
+            api_key=server.api_key,
+            max_retries=0,
+            timeout=POOL_WAIT,
+            http_client=http,
+        ) as client,
+    ):
+        yield client
+
+
+def test_stream_break_frees_the_only_pooled_connection(
+    one_connection_client: AudioClient, speech_wav: bytes
+) -> None:
+    client = one_connection_client
+    stream = client.transcriptions.stream(_file(speech_wav))
+    received = []
+    for event in stream:
+        received.append(event)
+        break
+    assert isinstance(received[0], TranscriptTextDeltaEvent)
+    assert stream.response.is_closed
+    assert client.transcriptions.create(_file(speech_wav)).text == TEXT
 
 
 async def test_async_stream_break_in_async_with_closes_and_frees_the_connection(
-    server: AudioServer, speech_wav: bytes
+    one_connection_aclient: AsyncAudioClient, speech_wav: bytes
 ) -> None:
-    http = httpx.AsyncClient(limits=ONE_CONNECTION)
-    async with (
-        http,
-        AsyncAudioClient(
-            base_url=server.base_url,
-            api_key=server.api_key,
-            max_retries=0,
-            timeout=POOL_WAIT,
-            http_client=http,
-        ) as client,
-    ):
-        async with client.transcriptions.stream(_file(speech_wav)) as events:
-            firsts = []
-            async for event in events:
-                firsts.append(event)
-                break
-            assert not events.response.is_closed  # the block, not the break, closes it
-        [first] = firsts
-        assert isinstance(first, TranscriptTextDeltaEvent)
-        assert first.delta == TEXT.split()[0]
-        assert events.response.is_closed
-        with pytest.raises(RuntimeError, match="closed"):
-            async for _ in events:  # a closed stream cannot be iterated again
-                pass
-        # The connection went back to the pool: the one connection serves the next call.
-        result = await client.transcriptions.create(_file(speech_wav))
-        assert result.text == TEXT
-        async with client.transcriptions.stream(_file(speech_wav)) as again:
-            received = [event async for event in again]
-        assert isinstance(received[-1], TranscriptTextDoneEvent)
-        assert received[-1].text == TEXT
+    client = one_connection_aclient
+    async with client.transcriptions.stream(_file(speech_wav)) as events:
+        firsts = []
+        async for event in events:
+            firsts.append(event)
+            break
+        assert not events.response.is_closed  # the block, not the break, closes it
+    [first] = firsts
+    assert isinstance(first, TranscriptTextDeltaEvent)
+    assert first.delta == TEXT.split()[0]
+    assert events.response.is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        async for _ in events:  # a closed stream cannot be iterated again
+            pass
+    # The connection went back to the pool: the one connection serves the next call.
+    result = await client.transcriptions.create(_file(speech_wav))
+    assert result.text == TEXT
+    async with client.transcriptions.stream(_file(speech_wav)) as again:
+        received = [event async for event in again]
+    assert isinstance(received[-1], TranscriptTextDoneEvent)
+    assert received[-1].text == TEXT
 
 
 async def test_async_stream_plain_break_then_close_frees_the_connection(
-    server: AudioServer, speech_wav: bytes
+    one_connection_aclient: AsyncAudioClient, speech_wav: bytes
 ) -> None:
     # Without async with, an abandoned async generator is finalised whenever the event loop gets
     # to it; `await stream.close()` is the deterministic way to let go after a break.
-    http = httpx.AsyncClient(limits=ONE_CONNECTION)
-    async with (
-        http,
-        AsyncAudioClient(
-            base_url=server.base_url,
-            api_key=server.api_key,
-            max_retries=0,
-            timeout=POOL_WAIT,
-            http_client=http,
-        ) as client,
-    ):
-        stream = client.transcriptions.stream(_file(speech_wav))
-        received = []
-        async for event in stream:
-            received.append(event)
-            break
-        assert isinstance(received[0], TranscriptTextDeltaEvent)
-        await stream.close()
-        assert stream.response.is_closed
-        await stream.close()  # closing twice is harmless
-        assert (await client.transcriptions.create(_file(speech_wav))).text == TEXT
+    client = one_connection_aclient
+    stream = client.transcriptions.stream(_file(speech_wav))
+    received = []
+    async for event in stream:
+        received.append(event)
+        break
+    assert isinstance(received[0], TranscriptTextDeltaEvent)
+    await stream.close()
+    assert stream.response.is_closed
+    await stream.close()  # closing twice is harmless
+    assert (await client.transcriptions.create(_file(speech_wav))).text == TEXT
 
 
 async def test_async_stream(aclient: AsyncAudioClient, server: AudioServer, speech_wav: bytes) -> None:
