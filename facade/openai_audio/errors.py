@@ -27,6 +27,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidArgumentTypeError",
     "MissingAPIKeyError",
+    "MissingExtraError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -64,6 +65,14 @@ class MissingAPIKeyError(InvalidArgumentError):
             "api_key",
             "no API key given: pass api_key=... or set the OPENAI_API_KEY environment variable",
         )
+
+
+class MissingExtraError(InvalidArgumentError):
+    """The input needs an optional extra that is not installed; ``extra`` names it (e.g. "media")."""
+
+    def __init__(self, argument: str, message: str, *, extra: str) -> None:
+        super().__init__(argument, f"{message}; install it with: pip install 'openai-audio[{extra}]'")
+        self.extra = extra
 
 
 class APIError(AudioError):
