@@ -22,6 +22,12 @@ from openai_audio import (
     VoiceConsent,
     __version__,
 )
+from openai_audio._capabilities import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    TRANSCRIPTION_FORMATS,
+    TRANSLATION_FORMATS,
+    model_for_format,
+)
 
 from . import _batch, _speak
 from ._errors import register_secret, report
@@ -31,16 +37,9 @@ from ._speak import SPEECH_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# The default model (gpt-4o-transcribe) answers json only; these formats need another one when
-# --model is not given. "text" never needs it: the CLI asks for json and prints its text.
-_MODEL_FOR_FORMAT = {
-    "srt": "whisper-1",
-    "vtt": "whisper-1",
-    "verbose_json": "whisper-1",
-    "diarized_json": "gpt-4o-transcribe-diarize",
-}
-TRANSCRIBE_FORMATS = ("text", "json", "srt", "vtt", "verbose_json", "diarized_json")
-TRANSLATE_FORMATS = ("text", "json", "srt", "vtt", "verbose_json")
+# "text" first: the default, answered by asking for json and printing its text (so any model does).
+TRANSCRIBE_FORMATS = ("text", *(f for f in TRANSCRIPTION_FORMATS if f != "text"))
+TRANSLATE_FORMATS = ("text", *(f for f in TRANSLATION_FORMATS if f != "text"))
 # Output file extension per --format; "text" is the transcript alone, the json ones the whole object.
 EXTENSIONS = {
     "text": "txt",
@@ -252,8 +251,10 @@ def transcribe(
 ) -> int:
     """Transcribe audio FILES; prints one file's text, or writes each to --out-dir."""
     options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
-    if model or fmt in _MODEL_FOR_FORMAT:
-        options["model"] = model or _MODEL_FOR_FORMAT[fmt]
+    # Without --model, a format the default model does not answer picks a model that does.
+    wire_format = options["response_format"]
+    if model or model_for_format(wire_format) != DEFAULT_TRANSCRIPTION_MODEL:
+        options["model"] = model or model_for_format(wire_format)
     if language:
         options["language"] = language
     if stream:

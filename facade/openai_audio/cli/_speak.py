@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from openai_audio import AudioClient
+from openai_audio._capabilities import SPEECH_FORMATS
 from openai_audio.errors import InvalidArgumentError
-from openai_audio.resources.speech import SPEECH_FORMATS
 from openai_audio.types import SpeechResponseFormat
 
 from ._output import atomic_writer

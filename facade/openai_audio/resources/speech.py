@@ -16,6 +16,8 @@ from openai_audio_api.types import UNSET
 
 from .._atomic import AtomicFile
 from .._call import APICall
+from .._capabilities import DEFAULT_SPEECH_MODEL, SPEECH_FORMATS, speech_model
+from .._checks import check_number, check_str
 from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from .._response import parse_json_body
 from .._streaming import (
@@ -31,17 +33,14 @@ from .._streaming import (
     iter_events,
 )
 from ..errors import InvalidArgumentError, InvalidArgumentTypeError
-from ._base import AsyncResource, SyncResource, check_number, check_str
+from ._base import AsyncResource, SyncResource
 
 VoiceInput: TypeAlias = str | CustomVoice | VoiceResource | Mapping[str, str]
 """A built-in voice name, a custom voice id ``"voice_..."``, a ``Voice``/``CustomVoice`` object,
 or ``{"id": "voice_..."}``."""
 
-DEFAULT_MODEL: Final = "gpt-4o-mini-tts"
+DEFAULT_MODEL: Final = DEFAULT_SPEECH_MODEL
 MAX_INPUT_CHARS: Final = 4096
-SPEECH_FORMATS: Final[tuple[SpeechResponseFormat, ...]] = ("mp3", "opus", "aac", "flac", "wav", "pcm")
-# The spec's rules for these two only; other names may be OpenAI-compatible servers' models.
-LEGACY_MODELS: Final = frozenset({"tts-1", "tts-1-hd"})
 _SUFFIX_FORMATS: Final[Mapping[str, SpeechResponseFormat]] = {f".{fmt}": fmt for fmt in SPEECH_FORMATS}
 
 
@@ -103,9 +102,11 @@ def _request(
             raise InvalidArgumentError(
                 "instructions", f"at most {MAX_INPUT_CHARS} characters, got {len(instructions)}"
             )
-        if model in LEGACY_MODELS:
-            raise InvalidArgumentError("instructions", f"not supported by {model}; use gpt-4o-mini-tts")
-    if sse and model in LEGACY_MODELS:
+    # The table knows OpenAI's own models; other names may be OpenAI-compatible servers' models.
+    caps = speech_model(model)
+    if instructions is not None and caps is not None and not caps.instructions:
+        raise InvalidArgumentError("instructions", f"not supported by {model}; use {DEFAULT_MODEL}")
+    if sse and caps is not None and not caps.sse:
         raise InvalidArgumentError(
             "model", f"{model} cannot stream events (stream_format='sse'); use gpt-4o-mini-tts"
         )

@@ -21,6 +21,16 @@ from openai_audio_api.models import (
 from openai_audio_api.types import UNSET
 
 from .._call import APICall
+from .._capabilities import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    TEXT_FORMATS,
+    TIMESTAMP_GRANULARITIES,
+    TRANSCRIPTION_FORMATS,
+    TRANSCRIPTION_INCLUDES,
+    transcription_model,
+    transcription_models_with,
+)
+from .._checks import check_choice, check_str, check_str_list, check_temperature
 from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from .._files import TRANSCRIPTION_UPLOADS, FileInput, UploadRule, prepare_file
 from .._response import parse_json_body, parse_model
@@ -34,25 +44,11 @@ from .._streaming import (
     iter_events,
 )
 from ..errors import APIResponseValidationError, InvalidArgumentError, InvalidArgumentTypeError
-from ._base import AsyncResource, SyncResource, check_number, check_str, generated_file
+from ._base import AsyncResource, SyncResource, generated_file
 
 T = TypeVar("T")
 
-DEFAULT_MODEL: Final = "gpt-4o-transcribe"
-WHISPER: Final = "whisper-1"
-DIARIZE: Final = "gpt-4o-transcribe-diarize"
-GPT_TRANSCRIBE: Final = "gpt-transcribe"
-# The spec's per-model rules. Names not listed pass through: OpenAI-compatible servers.
-_JSON_ONLY: Final = ("gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15")
-MODEL_FORMATS: Final[Mapping[str, tuple[str, ...]]] = {
-    WHISPER: ("json", "text", "srt", "verbose_json", "vtt"),
-    DIARIZE: ("json", "text", "diarized_json"),
-    **{model: ("json",) for model in _JSON_ONLY},
-}
-KNOWN_MODELS: Final = frozenset({*MODEL_FORMATS, GPT_TRANSCRIBE})
-LOGPROB_MODELS: Final = frozenset(_JSON_ONLY)
-RESPONSE_FORMATS: Final = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
-TEXT_FORMATS: Final = frozenset({"text", "srt", "vtt"})
+DEFAULT_MODEL: Final = DEFAULT_TRANSCRIPTION_MODEL
 _VAD_KEYS: Final = frozenset({"type", "threshold", "prefix_padding_ms", "silence_duration_ms"})
 
 ChunkingStrategy: TypeAlias = Literal["auto"] | VadConfig | Mapping[str, Any]
@@ -60,38 +56,6 @@ Transcription: TypeAlias = CreateTranscriptionResponseJson
 TranscriptionVerbose: TypeAlias = CreateTranscriptionResponseVerboseJson
 TranscriptionDiarized: TypeAlias = CreateTranscriptionResponseDiarizedJson
 TranscriptionResult: TypeAlias = Transcription | TranscriptionVerbose | TranscriptionDiarized | str
-
-
-# -- argument checks shared with translations ---------------------------------------------------
-
-
-def check_choice(argument: str, value: Any, choices: Sequence[str]) -> str:
-    if not isinstance(value, str):
-        raise InvalidArgumentTypeError(argument, f"expected a str, got {type(value).__name__}")
-    if value not in choices:
-        raise InvalidArgumentError(argument, f"must be one of {', '.join(choices)}; got {value!r}")
-    return value
-
-
-def check_temperature(value: Any) -> float | None:
-    if value is None:
-        return None
-    return check_number("temperature", value, 0.0, 1.0)
-
-
-def _str_list(argument: str, value: Any, *, choices: Sequence[str] | None = None) -> list[str]:
-    # A bare str is a sequence of characters: almost certainly a mistake here.
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise InvalidArgumentTypeError(argument, f"expected a list of str, got {type(value).__name__}")
-    items = list(value)
-    if not items:
-        raise InvalidArgumentError(argument, "must not be empty (pass None to leave it out)")
-    for item in items:
-        if choices is not None:
-            check_choice(argument, item, choices)
-        else:
-            check_str(argument, item)
-    return items
 
 
 def _chunking(value: Any) -> Literal["auto"] | VadConfig:
@@ -227,47 +191,52 @@ def _build(
     fmt = (
         "json"
         if response_format is None
-        else check_choice("response_format", response_format, RESPONSE_FORMATS)
+        else check_choice("response_format", response_format, TRANSCRIPTION_FORMATS)
     )
-    known = model in KNOWN_MODELS
-    if known and model in MODEL_FORMATS and fmt not in MODEL_FORMATS[model]:
+    # The table knows OpenAI's own models; other names pass through for OpenAI-compatible servers.
+    caps = transcription_model(model)
+    if caps is not None and fmt not in caps.response_formats:
         raise InvalidArgumentError(
-            "response_format", f"{model} answers only {', '.join(MODEL_FORMATS[model])}; got {fmt!r}"
+            "response_format", f"{model} answers only {', '.join(caps.response_formats)}; got {fmt!r}"
         )
-    if stream and model == WHISPER:
-        raise InvalidArgumentError("model", "whisper-1 cannot stream; use create() or another model")
+    if stream and caps is not None and not caps.streaming:
+        raise InvalidArgumentError("model", f"{model} cannot stream; use create() or another model")
     if language is not None:
         check_str("language", language)
     if prompt is not None:
         check_str("prompt", prompt, allow_empty=True)
-        if model == DIARIZE:
-            raise InvalidArgumentError("prompt", f"not supported by {DIARIZE}")
+        if caps is not None and not caps.prompt:
+            raise InvalidArgumentError("prompt", f"not supported by {model}")
     rate = check_temperature(temperature)
-    lang_list = None if languages is None else _str_list("languages", languages)
-    keyword_list = None if keywords is None else _str_list("keywords", keywords)
+    lang_list = None if languages is None else check_str_list("languages", languages)
+    keyword_list = None if keywords is None else check_str_list("keywords", keywords)
     for name, given in (("languages", lang_list), ("keywords", keyword_list)):
-        if given is not None and known and model != GPT_TRANSCRIBE:
-            raise InvalidArgumentError(name, f"supported only by {GPT_TRANSCRIBE}, not {model}")
-    includes = None if include is None else _str_list("include", include, choices=("logprobs",))
+        if given is not None and caps is not None and not caps.languages_and_keywords:
+            supported = ", ".join(transcription_models_with("languages_and_keywords"))
+            raise InvalidArgumentError(name, f"supported only by {supported}, not {model}")
+    includes = None if include is None else check_str_list("include", include, choices=TRANSCRIPTION_INCLUDES)
     if includes:
         if fmt != "json":
             raise InvalidArgumentError("include", f"logprobs need response_format 'json', not {fmt!r}")
-        if known and model not in LOGPROB_MODELS:
-            raise InvalidArgumentError("include", f"logprobs are available only with {', '.join(_JSON_ONLY)}")
+        if caps is not None and not caps.logprobs:
+            supported = ", ".join(transcription_models_with("logprobs"))
+            raise InvalidArgumentError("include", f"logprobs are available only with {supported}")
     granularities = (
         None
         if timestamp_granularities is None
-        else _str_list("timestamp_granularities", timestamp_granularities, choices=("word", "segment"))
+        else check_str_list(
+            "timestamp_granularities", timestamp_granularities, choices=TIMESTAMP_GRANULARITIES
+        )
     )
     if granularities:
         if fmt != "verbose_json":
             raise InvalidArgumentError(
                 "timestamp_granularities", f"need response_format 'verbose_json', not {fmt!r}"
             )
-        if model == DIARIZE:
-            raise InvalidArgumentError("timestamp_granularities", f"not supported by {DIARIZE}")
+        if caps is not None and not caps.timestamp_granularities:
+            raise InvalidArgumentError("timestamp_granularities", f"not supported by {model}")
     chunking = None if chunking_strategy is None else _chunking(chunking_strategy)
-    if model == DIARIZE and chunking is None:
+    if chunking is None and caps is not None and caps.chunking_required_over is not None:
         chunking = "auto"  # required by the diarize model for audio over 30 s; harmless below that
     names, references = (None, None) if known_speakers is None else known_speaker_fields(known_speakers)
 

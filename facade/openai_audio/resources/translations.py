@@ -17,16 +17,15 @@ from openai_audio_api.models import (
 from openai_audio_api.types import UNSET
 
 from .._call import APICall
+from .._capabilities import DEFAULT_TRANSLATION_MODEL, TEXT_FORMATS, TRANSLATION_FORMATS, translation_model
+from .._checks import check_choice, check_str, check_temperature
 from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from .._files import TRANSLATION_UPLOADS, FileInput, prepare_file
 from ..errors import InvalidArgumentError
-from ._base import AsyncResource, SyncResource, check_str, generated_file
-from .transcriptions import TEXT_FORMATS, check_choice, check_temperature, checked_model, text_body
+from ._base import AsyncResource, SyncResource, generated_file
+from .transcriptions import checked_model, text_body
 
-DEFAULT_MODEL: Final = "whisper-1"
-RESPONSE_FORMATS: Final = ("json", "text", "srt", "verbose_json", "vtt")
-# Only whisper-1 translates today; other names pass through for OpenAI-compatible servers.
-MODEL_FORMATS: Final[Mapping[str, tuple[str, ...]]] = {DEFAULT_MODEL: RESPONSE_FORMATS}
+DEFAULT_MODEL: Final = DEFAULT_TRANSLATION_MODEL
 
 Translation: TypeAlias = CreateTranslationResponseJson
 TranslationVerbose: TypeAlias = CreateTranslationResponseVerboseJson
@@ -51,14 +50,18 @@ def _build(
     fmt = (
         "json"
         if response_format is None
-        else check_choice("response_format", response_format, RESPONSE_FORMATS)
+        else check_choice("response_format", response_format, TRANSLATION_FORMATS)
     )
-    if model in MODEL_FORMATS and fmt not in MODEL_FORMATS[model]:
+    # Other names than OpenAI's pass through for OpenAI-compatible servers.
+    caps = translation_model(model)
+    if caps is not None and fmt not in caps.response_formats:
         raise InvalidArgumentError(
-            "response_format", f"{model} answers only {', '.join(MODEL_FORMATS[model])}"
+            "response_format", f"{model} answers only {', '.join(caps.response_formats)}"
         )
     if prompt is not None:
         check_str("prompt", prompt, allow_empty=True)
+        if caps is not None and not caps.prompt:
+            raise InvalidArgumentError("prompt", f"not supported by {model}")
     rate = check_temperature(temperature)
     prepared = prepare_file(file, argument="file", rule=TRANSLATION_UPLOADS)
     try:

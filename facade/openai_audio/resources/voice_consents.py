@@ -24,12 +24,13 @@ from openai_audio_api.models import (
 from openai_audio_api.types import UNSET
 
 from .._call import APICall
+from .._checks import check_id, check_limit, check_str
 from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from .._files import VOICE_SAMPLE_UPLOADS, FileInput, prepare_file
 from .._pagination import AsyncPage, Page
 from .._response import parse_model
 from ..errors import APIResponseValidationError
-from ._base import AsyncResource, SyncResource, check_id, check_limit, check_str, generated_file
+from ._base import AsyncResource, SyncResource, generated_file
 
 # Fields the generated from_dict copies without checking their types.
 _CONSENT_FIELDS = {"id": str, "object": str, "name": str, "language": str, "created_at": int}

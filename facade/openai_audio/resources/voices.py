@@ -6,10 +6,11 @@ from openai_audio_api.api.audio import create_voice
 from openai_audio_api.models import CreateVoiceRequest, VoiceConsentResource, VoiceResource
 
 from .._call import APICall
+from .._checks import check_id, check_str
 from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from .._files import VOICE_SAMPLE_UPLOADS, FileInput, prepare_file
 from .._response import parse_model
-from ._base import AsyncResource, SyncResource, check_id, check_str, generated_file
+from ._base import AsyncResource, SyncResource, generated_file
 
 # Fields the generated from_dict copies without checking their types.
 _VOICE_FIELDS = {"id": str, "object": str, "name": str, "created_at": int}

@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from openai_audio import _capabilities
 from openai_audio.testing import _audio, _faults
 from openai_audio.testing._errors import APIError, error_body, invalid, not_found, unrecognized
 from openai_audio.testing._faults import Fault, FaultRegistry
@@ -39,40 +40,8 @@ EXACT_SIZE_HEADER = "x-test-audio-bytes"
 _CTX_KEY = "openai_audio.ctx"
 _HASH_CHUNK = 1024 * 1024
 
-SPEECH_MODELS = frozenset({"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"})
-LEGACY_TTS = frozenset({"tts-1", "tts-1-hd"})
-VOICES = frozenset(
-    {
-        "alloy",
-        "ash",
-        "ballad",
-        "coral",
-        "echo",
-        "fable",
-        "onyx",
-        "nova",
-        "sage",
-        "shimmer",
-        "verse",
-        "marin",
-        "cedar",
-    }
-)
-SPEECH_FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
-WHISPER = "whisper-1"
-DIARIZE = "gpt-4o-transcribe-diarize"
-GPT_TRANSCRIBE = "gpt-transcribe"
-JSON_ONLY_MODELS = frozenset(
-    {"gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15"}
-)
-TRANSCRIBE_FORMATS: dict[str, tuple[str, ...]] = {
-    WHISPER: ("json", "text", "srt", "verbose_json", "vtt"),
-    DIARIZE: ("json", "text", "diarized_json"),
-    GPT_TRANSCRIBE: ("json", "text"),
-    **{m: ("json",) for m in JSON_ONLY_MODELS},
-}
-TRANSLATION_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
-ALL_TRANSCRIBE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
+SPEECH_MODELS = frozenset(_capabilities.SPEECH_MODELS)
+VOICES = frozenset(_capabilities.BUILTIN_VOICES)
 SAMPLE_MIME_TYPES = frozenset(
     {
         "audio/mpeg",
@@ -610,7 +579,7 @@ async def create_speech(request: Request) -> Response:
         )
     if "instructions" in body:
         _require_text("instructions", body["instructions"], max_length=4096, allow_empty=True)
-        if model in LEGACY_TTS:
+        if not _capabilities.SPEECH_MODELS[model].instructions:
             raise invalid(
                 "instructions",
                 f"'instructions' is not supported with the model {model}.",
@@ -621,15 +590,15 @@ async def create_speech(request: Request) -> Response:
         raise invalid(
             "response_format", "Invalid type for 'response_format': expected a string.", code="invalid_type"
         )
-    _check_enum("response_format", fmt, SPEECH_FORMATS)
+    _check_enum("response_format", fmt, _capabilities.SPEECH_FORMATS)
     speed = _parse_number("speed", body.get("speed", 1.0), 0.25, 4.0)
     stream_format = body.get("stream_format", "audio")
     if not isinstance(stream_format, str):
         raise invalid(
             "stream_format", "Invalid type for 'stream_format': expected a string.", code="invalid_type"
         )
-    _check_enum("stream_format", stream_format, ("sse", "audio"))
-    if stream_format == "sse" and model in LEGACY_TTS:
+    _check_enum("stream_format", stream_format, _capabilities.SPEECH_STREAM_FORMATS)
+    if stream_format == "sse" and not _capabilities.SPEECH_MODELS[model].sse:
         raise invalid(
             "stream_format",
             f"stream_format 'sse' is not supported with the model {model}.",
@@ -698,6 +667,7 @@ def _exact_size(raw: str, fmt: str) -> int:
 @dataclass
 class _SttOptions:
     model: str
+    caps: _capabilities.SpeechToTextModel
     response_format: str
     language: str | None
     prompt: str | None
@@ -791,18 +761,19 @@ def _stt_options(fields: _Fields, *, translation: bool) -> _SttOptions:
     if "file" not in fields.files:
         raise invalid("file", "Missing required parameter: 'file'.", code="missing_required_parameter")
     model = _require_text("model", fields.scalars.get("model"))
-    if translation:
-        if model != WHISPER:
-            if model in TRANSCRIBE_FORMATS:
-                raise invalid("model", f"The model {model} is not supported for translations; use whisper-1.")
-            raise _unknown_model(model)
-        formats: tuple[str, ...] = TRANSLATION_FORMATS
-    else:
-        if model not in TRANSCRIBE_FORMATS:
-            raise _unknown_model(model)
-        formats = TRANSCRIBE_FORMATS[model]
+    caps = (_capabilities.translation_model if translation else _capabilities.transcription_model)(model)
+    if caps is None:
+        if translation and model in _capabilities.TRANSCRIPTION_MODELS:
+            translators = ", ".join(_capabilities.TRANSLATION_MODELS)
+            raise invalid("model", f"The model {model} is not supported for translations; use {translators}.")
+        raise _unknown_model(model)
+    formats = caps.response_formats
     fmt = fields.scalars.get("response_format", "json")
-    _check_enum("response_format", fmt, TRANSLATION_FORMATS if translation else ALL_TRANSCRIBE_FORMATS)
+    _check_enum(
+        "response_format",
+        fmt,
+        _capabilities.TRANSLATION_FORMATS if translation else _capabilities.TRANSCRIPTION_FORMATS,
+    )
     if fmt not in formats:
         raise invalid(
             "response_format",
@@ -813,30 +784,32 @@ def _stt_options(fields: _Fields, *, translation: bool) -> _SttOptions:
     stream = _parse_bool("stream", fields.scalars["stream"]) if "stream" in fields.scalars else False
     include = fields.arrays.get("include", [])
     for value in include:
-        _check_enum("include[]", value, ("logprobs",))
-    if include and (model not in JSON_ONLY_MODELS or fmt != "json"):
+        _check_enum("include[]", value, _capabilities.TRANSCRIPTION_INCLUDES)
+    if include and (not caps.logprobs or fmt != "json"):
         raise invalid(
             "include[]",
             "logprobs are only available with response_format 'json' and the models "
-            f"{sorted(JSON_ONLY_MODELS)}.",
+            f"{sorted(_capabilities.transcription_models_with('logprobs'))}.",
             code="unsupported_parameter",
         )
     granularities = fields.arrays.get("timestamp_granularities", [])
     for value in granularities:
-        _check_enum("timestamp_granularities[]", value, ("word", "segment"))
+        _check_enum("timestamp_granularities[]", value, _capabilities.TIMESTAMP_GRANULARITIES)
     if granularities and fmt != "verbose_json":
         raise invalid(
             "timestamp_granularities[]",
             "timestamp_granularities requires response_format 'verbose_json'.",
             code="unsupported_parameter",
         )
-    prompt = fields.scalars.get("prompt")
-    if model == DIARIZE and prompt is not None:
+    if granularities and not caps.timestamp_granularities:
         raise invalid(
-            "prompt",
-            "'prompt' is not supported with gpt-4o-transcribe-diarize.",
+            "timestamp_granularities[]",
+            f"timestamp_granularities are not supported with {model}.",
             code="unsupported_parameter",
         )
+    prompt = fields.scalars.get("prompt")
+    if not caps.prompt and prompt is not None:
+        raise invalid("prompt", f"'prompt' is not supported with {model}.", code="unsupported_parameter")
     names = fields.arrays.get("known_speaker_names", [])
     refs = fields.arrays.get("known_speaker_references", [])
     for param, values in (("known_speaker_names[]", names), ("known_speaker_references[]", refs)):
@@ -854,20 +827,20 @@ def _stt_options(fields: _Fields, *, translation: bool) -> _SttOptions:
             )
     languages = fields.arrays.get("languages", [])
     for param in ("languages", "keywords"):
-        if param in fields.arrays and model != GPT_TRANSCRIBE:
+        if param in fields.arrays and not caps.languages_and_keywords:
+            supported = ", ".join(_capabilities.transcription_models_with("languages_and_keywords"))
             raise invalid(
-                f"{param}[]",
-                f"'{param}' is only supported with gpt-transcribe.",
-                code="unsupported_parameter",
+                f"{param}[]", f"'{param}' is only supported with {supported}.", code="unsupported_parameter"
             )
     chunking = _parse_chunking(fields)
     return _SttOptions(
         model=model,
+        caps=caps,
         response_format=fmt,
         language=fields.scalars.get("language"),
         prompt=prompt,
         temperature=temperature,
-        stream=stream and model != WHISPER,  # the spec: streaming is ignored for whisper-1
+        stream=stream and caps.streaming,  # the spec: streaming is ignored for whisper-1
         include=include,
         granularities=granularities or ["segment"],
         chunking=chunking,
@@ -998,9 +971,9 @@ def _stt_response(tr: _audio.Transcript, opts: _SttOptions, *, translation: bool
         return JSONResponse(body)
     if "logprobs" in opts.include:
         body["logprobs"] = _logprobs(tr)
-    if opts.model == GPT_TRANSCRIBE:
+    if opts.caps.languages_and_keywords:
         body["languages"] = [{"code": c} for c in (opts.languages or [opts.language or "en"])]
-    body["usage"] = duration_usage if opts.model == WHISPER else _token_usage(tr, opts.prompt)
+    body["usage"] = duration_usage if opts.caps.usage == "duration" else _token_usage(tr, opts.prompt)
     return JSONResponse(body)
 
 
@@ -1013,7 +986,7 @@ async def _stt_events(tr: _audio.Transcript, opts: _SttOptions) -> AsyncIterator
             event: dict[str, Any] = {"type": "transcript.text.delta", "delta": delta}
             if logprobs is not None:
                 event["logprobs"] = [logprobs[index]]
-            if opts.model == DIARIZE:
+            if opts.caps.diarization:
                 event["segment_id"] = f"seg_{seg_no}"
             index += 1
             yield event
@@ -1029,7 +1002,7 @@ async def _stt_events(tr: _audio.Transcript, opts: _SttOptions) -> AsyncIterator
     done: dict[str, Any] = {"type": "transcript.text.done", "text": tr.text}
     if logprobs is not None:
         done["logprobs"] = logprobs
-    if opts.model == GPT_TRANSCRIBE:
+    if opts.caps.languages_and_keywords:
         done["languages"] = [{"code": c} for c in (opts.languages or [opts.language or "en"])]
     done["usage"] = _token_usage(tr, opts.prompt)
     yield done
@@ -1052,11 +1025,12 @@ async def _speech_to_text(request: Request, *, translation: bool) -> Response:
         )
         opts = _stt_options(fields, translation=translation)
         info, sha = await _inspect_upload(request, fields.files["file"])
-        if opts.model == DIARIZE and opts.chunking is None and info.duration > 30:
+        limit = opts.caps.chunking_required_over
+        if limit is not None and opts.chunking is None and info.duration > limit:
             raise invalid(
                 "chunking_strategy",
-                "chunking_strategy is required for gpt-4o-transcribe-diarize "
-                "when the audio is longer than 30 seconds.",
+                f"chunking_strategy is required for {opts.model} "
+                f"when the audio is longer than {limit:g} seconds.",
                 code="missing_required_parameter",
             )
         text = info.text if info.text is not None else _audio.words_from_digest(sha, info.duration)
