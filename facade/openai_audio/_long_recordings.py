@@ -39,6 +39,7 @@ from ._audio_split import (
     read_wav_layout,
     wav_header,
 )
+from ._config import NOT_GIVEN, NotGiven
 from ._files import FileInput, PreparedFile
 from .errors import InvalidArgumentError
 
@@ -75,11 +76,14 @@ MAX_KNOWN_SPEAKERS: Final = 4
 
 
 def model_limits(
-    model: str, *, max_upload_bytes: int | None | object = None, max_duration: float | None | object = None
+    model: str,
+    *,
+    max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+    max_duration: float | None | NotGiven = NOT_GIVEN,
 ) -> SplitLimits:
-    """The model's limits, each replaced by the caller's value when given (``...``: not given)."""
-    size: Any = MAX_UPLOAD_BYTES if max_upload_bytes is ... else max_upload_bytes
-    duration: Any = MAX_DURATIONS.get(model) if max_duration is ... else max_duration
+    """The model's limits, each replaced by the caller's value when given (None: no limit)."""
+    size = MAX_UPLOAD_BYTES if isinstance(max_upload_bytes, NotGiven) else max_upload_bytes
+    duration = MAX_DURATIONS.get(model) if isinstance(max_duration, NotGiven) else max_duration
     return SplitLimits(max_bytes=size, max_duration=duration)
 
 
@@ -92,7 +96,7 @@ def check_split_options(
     if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
         raise InvalidArgumentError("max_concurrency", f"expected an int >= 1, got {max_concurrency!r}")
     if (
-        max_upload_bytes is not ...
+        not isinstance(max_upload_bytes, NotGiven)
         and max_upload_bytes is not None
         and (
             isinstance(max_upload_bytes, bool)
@@ -104,7 +108,7 @@ def check_split_options(
             "max_upload_bytes", f"expected an int of at least 1024 bytes, or None; got {max_upload_bytes!r}"
         )
     if (
-        max_duration is not ...
+        not isinstance(max_duration, NotGiven)
         and max_duration is not None
         and (
             isinstance(max_duration, bool)
