@@ -39,6 +39,7 @@ from ._audio_split import (
     read_wav_layout,
     wav_header,
 )
+from ._capabilities import MAX_UPLOAD_BYTES, transcription_model, translation_model
 from ._config import NOT_GIVEN, NotGiven
 from ._files import FileInput, PreparedFile
 from .errors import InvalidArgumentError
@@ -58,15 +59,6 @@ __all__ = [
 T = TypeVar("T")
 
 DEFAULT_MAX_CONCURRENCY: Final = 4
-#: OpenAI refuses request bodies over this many bytes (HTTP 413), whatever the model.
-MAX_UPLOAD_BYTES: Final = 26_214_400
-#: Longest audio each model accepts (HTTP 400 above); whisper-1 has only the size limit.
-MAX_DURATIONS: Final[Mapping[str, float]] = {
-    "gpt-4o-transcribe": 1500.0,
-    "gpt-4o-mini-transcribe": 1500.0,
-    "gpt-4o-mini-transcribe-2025-12-15": 1500.0,
-    "gpt-4o-transcribe-diarize": 1400.0,
-}
 #: How much of the previous chunk's text is passed on as a prompt (characters, cut at a word).
 PROMPT_TAIL_CHARS: Final = 200
 #: Reference clips for diarization: the API takes 2–10 s each and at most four speakers.
@@ -78,13 +70,20 @@ MAX_KNOWN_SPEAKERS: Final = 4
 def model_limits(
     model: str,
     *,
+    endpoint: str = "transcriptions",
     max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
     max_duration: float | None | NotGiven = NOT_GIVEN,
 ) -> SplitLimits:
-    """The model's limits, each replaced by the caller's value when given (None: no limit)."""
-    size = MAX_UPLOAD_BYTES if isinstance(max_upload_bytes, NotGiven) else max_upload_bytes
-    duration = MAX_DURATIONS.get(model) if isinstance(max_duration, NotGiven) else max_duration
-    return SplitLimits(max_bytes=size, max_duration=duration)
+    """The model's limits from the capability table, each replaced by the caller's value when
+    given (None: no limit). A model the table does not know (an OpenAI-compatible server's) gets
+    OpenAI's upload limit and no duration limit."""
+    known = translation_model(model) if endpoint == "translations" else transcription_model(model)
+    size = MAX_UPLOAD_BYTES if known is None else known.max_upload_bytes
+    duration = None if known is None else known.max_duration_seconds
+    return SplitLimits(
+        max_bytes=size if isinstance(max_upload_bytes, NotGiven) else max_upload_bytes,
+        max_duration=duration if isinstance(max_duration, NotGiven) else max_duration,
+    )
 
 
 def check_split_options(
