@@ -60,7 +60,9 @@ def raise_for_status(response: httpx.Response) -> None:
         body: Any = _decode_json(response)
     except ValueError:
         body = response.text if response.content else None
-    fields = error_fields(body)
+    # As in the SDK: the error object inside {"error": {...}} is the body users index into.
+    error_object = body.get("error", body) if isinstance(body, dict) else body
+    fields = error_object if isinstance(error_object, dict) else {}
     message = fields.get("message") if isinstance(fields.get("message"), str) else None
     if not message:
         reason = response.reason_phrase or "error"
@@ -71,14 +73,7 @@ def raise_for_status(response: httpx.Response) -> None:
         elif response.content:
             message += f" ({content_type}): {_snippet(response)}"
     cls = status_error_class(response.status_code)
-    raise cls(
-        message,
-        response=response,
-        body=body,
-        type=fields.get("type") if isinstance(fields.get("type"), str) else None,
-        code=fields.get("code") if isinstance(fields.get("code"), str) else None,
-        param=fields.get("param") if isinstance(fields.get("param"), str) else None,
-    )
+    raise cls(message, response=response, body=error_object)
 
 
 def parse_json_body(response: httpx.Response) -> Any:

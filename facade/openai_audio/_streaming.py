@@ -362,19 +362,8 @@ class _EventDecoder(Generic[E]):
         if not isinstance(message, str) or not message:
             fallback = "the server reported an error in the stream"
             message = payload if isinstance(payload, str) and payload else fallback
-
-        def text(name: str) -> str | None:
-            value = fields.get(name)
-            return value if isinstance(value, str) else None
-
-        return StreamError(
-            message,
-            type=text("type"),
-            code=text("code"),
-            param=text("param"),
-            body=payload,
-            request=self._response.request,
-        )
+        # body: the error object (as for status errors), else whatever the event carried.
+        return StreamError(message, body=fields or payload, request=self._response.request)
 
 
 def _not_sse(response: httpx.Response, exc: SSEError) -> APIResponseValidationError:

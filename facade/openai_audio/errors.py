@@ -76,11 +76,21 @@ class MissingExtraError(InvalidArgumentError):
 
 
 class APIError(AudioError):
-    """A request to the API failed. ``request`` is the httpx request, when known."""
+    """A request to the API failed. ``request`` is the httpx request, when known.
+
+    As in the official ``openai`` SDK, ``body`` is the server's error object (the inner
+    ``{"message", "type", "param", "code"}`` of an ``{"error": {...}}`` reply), the decoded body
+    when it has no such object, the raw text when it is not JSON, or ``None`` without a response.
+    ``code``, ``param`` and ``type`` are read from that object and are ``None`` where absent, on
+    every subclass (connection and timeout errors included).
+    """
 
     message: str
     request: httpx.Request | None
     body: object | None
+    code: str | None
+    param: str | None
+    type: str | None
 
     def __init__(
         self, message: str, *, request: httpx.Request | None = None, body: object | None = None
@@ -89,6 +99,19 @@ class APIError(AudioError):
         self.message = message
         self.request = request
         self.body = body
+        self.code, self.param, self.type = _error_details(body)
+
+
+def _error_details(body: object | None) -> tuple[str | None, str | None, str | None]:
+    """``(code, param, type)`` of an error object; numeric codes become text, as in the SDK."""
+    if not isinstance(body, dict):
+        return None, None, None
+    code, param, kind = body.get("code"), body.get("param"), body.get("type")
+    return (
+        None if code is None or isinstance(code, (dict, list)) else str(code),
+        param if isinstance(param, str) else None,
+        kind if isinstance(kind, str) else None,
+    )
 
 
 class APIConnectionError(APIError):
@@ -106,56 +129,43 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A successful (2xx) answer whose body does not match the API's schema."""
+    """A successful (2xx) answer whose body does not match the API's schema.
+
+    ``body`` is what arrived (decoded JSON, or text). ``code``, ``param`` and ``type`` are
+    ``None`` unless that body is an error object (a 200 reply carrying ``{"error": {...}}``).
+    """
 
     def __init__(self, message: str, *, response: httpx.Response, body: object | None = None) -> None:
+        error_object = error_fields(body)
         super().__init__(message, request=response.request, body=body)
+        # A successful body's own "type" (an event's kind, say) is not an error type.
+        self.code, self.param, self.type = _error_details(error_object or None)
         self.response = response
         self.status_code = response.status_code
         self.request_id: str | None = response.headers.get("x-request-id")
 
 
 class StreamError(APIError):
-    """The server reported an error in the middle of an event stream."""
+    """The server reported an error in the middle of an event stream.
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        type: str | None = None,
-        code: str | None = None,
-        param: str | None = None,
-        body: object | None = None,
-        request: httpx.Request | None = None,
-    ) -> None:
-        super().__init__(message, request=request, body=body)
-        self.type = type
-        self.code = code
-        self.param = param
+    ``body`` is the error object the stream carried (as for :class:`APIStatusError`).
+    """
 
 
 class APIStatusError(APIError):
-    """The API answered with an error status (4xx or 5xx)."""
+    """The API answered with an error status (4xx or 5xx).
+
+    ``body`` is the inner error object of OpenAI's ``{"error": {...}}`` reply, so
+    ``exc.body["message"]`` works as with the SDK; ``code``, ``param`` and ``type`` come from it.
+    """
 
     status_code: int
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        body: object | None = None,
-        type: str | None = None,
-        code: str | None = None,
-        param: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None = None) -> None:
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
         self.request_id: str | None = response.headers.get("x-request-id")
-        self.type = type
-        self.code = code
-        self.param = param
 
     def __str__(self) -> str:
         text = f"Error code: {self.status_code} - {self.message}"

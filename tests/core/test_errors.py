@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 import openai_audio
@@ -138,3 +139,122 @@ def test_stall_beyond_read_timeout_is_timeout_error(client: AudioClient, audio_s
     audio_server.inject("stall", stall=5, path="/v1/audio/voice_consents")
     with pytest.raises(errors.APITimeoutError):
         client.with_options(timeout=0.3).voice_consents.list()
+
+
+# --- The SDK's error shapes: body is the inner error object; code/param/type everywhere ----------
+
+
+def test_status_error_body_is_the_inner_error_object(client: AudioClient) -> None:
+    with pytest.raises(errors.NotFoundError) as info:
+        client.voice_consents.retrieve("cons_doesnotexist")
+    body = info.value.body
+    assert isinstance(body, dict)
+    assert "cons_doesnotexist" in body["message"]  # e.body["message"], as SDK users write it
+    assert body["type"] == info.value.type == "invalid_request_error"
+    assert "error" not in body
+
+
+def test_code_param_type_come_from_the_error_object(client: AudioClient, audio_server: AudioServer) -> None:
+    error = {"message": "bad", "type": "invalid_request_error", "param": "voice", "code": 1234}
+    audio_server.inject("status", status=400, path="/v1/audio/voice_consents", body={"error": error})
+    with pytest.raises(errors.BadRequestError) as info:
+        client.voice_consents.list()
+    assert info.value.body == error
+    # A numeric code is turned into text, as the SDK does.
+    assert (info.value.code, info.value.param, info.value.type) == ("1234", "voice", "invalid_request_error")
+    assert info.value.message == "bad"
+
+
+def test_error_without_an_error_envelope_keeps_the_whole_body(
+    client: AudioClient, audio_server: AudioServer
+) -> None:
+    audio_server.inject("status", status=400, path="/v1/audio/voice_consents", body={"detail": "nope"})
+    with pytest.raises(errors.BadRequestError) as info:
+        client.voice_consents.list()
+    assert info.value.body == {"detail": "nope"}
+    assert (info.value.code, info.value.param, info.value.type) == (None, None, None)
+
+
+def test_non_json_error_body_is_the_text(client: AudioClient, audio_server: AudioServer) -> None:
+    audio_server.inject("html_error", status=502, path="/v1/audio/voice_consents")
+    with pytest.raises(errors.InternalServerError) as info:
+        client.voice_consents.list()
+    assert isinstance(info.value.body, str) and "Bad Gateway" in info.value.body
+    assert (info.value.code, info.value.param, info.value.type) == (None, None, None)
+
+
+def test_connection_and_timeout_errors_have_none_details(
+    client: AudioClient, audio_server: AudioServer
+) -> None:
+    audio_server.inject("drop", path="/v1/audio/voice_consents")
+    with pytest.raises(errors.APIConnectionError) as info:
+        client.voice_consents.list()
+    timeout = errors.APITimeoutError()
+    for error in (info.value, timeout):
+        assert (error.body, error.code, error.param, error.type) == (None, None, None, None)
+
+
+def test_validation_errors_have_none_details_unless_the_body_is_an_error(
+    client: AudioClient, audio_server: AudioServer
+) -> None:
+    audio_server.inject("malformed_json", path="/v1/audio/voice_consents", body={"type": "list", "x": 1})
+    with pytest.raises(errors.APIResponseValidationError) as info:
+        client.voice_consents.list()
+    assert info.value.body == {"type": "list", "x": 1}
+    assert (info.value.code, info.value.param, info.value.type) == (None, None, None)
+
+    error = {"message": "quota", "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}
+    audio_server.inject("malformed_json", path="/v1/audio/voice_consents", body={"error": error})
+    with pytest.raises(errors.APIResponseValidationError) as info:
+        client.voice_consents.list()
+    assert (info.value.code, info.value.type) == ("insufficient_quota", "insufficient_quota")
+
+
+def test_stream_error_body_is_the_error_object(client: AudioClient, audio_server: AudioServer) -> None:
+    audio = client.speech.create("Hello there, stream.", voice="alloy", response_format="wav")
+    audio_server.inject("sse_error", path="/v1/audio/transcriptions")
+    with pytest.raises(errors.StreamError) as info:
+        with client.transcriptions.stream(("a.wav", audio)) as events:
+            list(events)
+    assert isinstance(info.value.body, dict)
+    assert info.value.body["type"] == info.value.type == "server_error"
+    assert info.value.body["message"] == info.value.message
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    ["body", "code", "param", "type", "message", "request"],
+)
+def test_every_api_error_class_has_the_sdk_attributes(attribute: str) -> None:
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.APIError)]
+    response = httpx.Response(400, request=httpx.Request("GET", "http://127.0.0.1/v1/x"))
+    for cls in classes:
+        if issubclass(cls, errors.APIStatusError | errors.APIResponseValidationError):
+            error: errors.APIError = cls("m", response=response)
+        elif cls is errors.APIError or cls is errors.StreamError:
+            error = cls("m")
+        else:
+            error = cls()
+        assert hasattr(error, attribute), (cls, attribute)
+
+
+def test_same_error_attributes_as_the_openai_sdk(audio_server: AudioServer) -> None:
+    openai = pytest.importorskip("openai")
+    audio_server.clear_faults()
+    error = {"message": "bad voice", "type": "invalid_request_error", "param": "voice", "code": 7}
+    ours_client = AudioClient(base_url=audio_server.base_url, api_key=audio_server.api_key, max_retries=0)
+    sdk_client = openai.OpenAI(base_url=audio_server.base_url, api_key=audio_server.api_key, max_retries=0)
+    seen = []
+    for call in (ours_client.voice_consents.list, sdk_client.audio.voice_consents.list):
+        audio_server.inject("status", status=400, path="/v1/audio/voice_consents", body={"error": error})
+        with pytest.raises(Exception) as info:
+            call()
+        seen.append(info.value)
+    ours, theirs = seen
+    for name in ("body", "code", "param", "type", "status_code"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    # The SDK folds the status into .message; ours keeps the server's words and str() adds it.
+    assert theirs.message == "Error code: 400 - bad voice"
+    assert ours.message == "bad voice" and str(ours).startswith("Error code: 400 - bad voice")
+    ours_client.close()
+    sdk_client.close()
