@@ -233,6 +233,39 @@ def test_known_speaker_from_a_path(
     assert server.requests[-1].form["known_speaker_names[]"] == ["agent"]
 
 
+def test_known_speaker_as_a_ready_made_data_url_is_sent_as_given(
+    client: AudioClient, server: AudioServer, speech_wav: bytes
+) -> None:
+    # The official SDK's known_speaker_references take data URLs; a migrated call keeps them.
+    url = "data:audio/wav;base64," + base64.b64encode(make_wav(3.0, tone=1)).decode()
+    client.transcriptions.create(
+        _file(speech_wav), model=DIARIZE, known_speakers={"agent": url, "customer": make_wav(3.0, tone=2)}
+    )
+    form = server.requests[-1].form
+    assert form["known_speaker_names[]"] == ["agent", "customer"]
+    assert form["known_speaker_references[]"][0] == url
+
+
+@pytest.mark.parametrize(
+    ("url", "match"),
+    [
+        ("data:text/plain;base64,aGVsbG8=", "data:audio"),
+        ("data:audio/wav,raw-not-base64", "data:audio"),
+        ("data:audio/wav;base64,@@not base64@@", "base64"),
+        ("data:audio/wav;base64,", "no audio"),
+        ("data:audio/wav;base64," + base64.b64encode(make_wav(1.0)).decode(), "1.00 s"),
+        ("data:audio/wav;base64," + "A" * (14 * 1024 * 1024), "larger than"),
+    ],
+)
+def test_bad_data_urls_fail_before_any_request(
+    client: AudioClient, server: AudioServer, url: str, match: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=match) as info:
+        client.transcriptions.create(_file(make_wav(1.0)), model=DIARIZE, known_speakers={"agent": url})
+    assert info.value.argument == "known_speakers[agent]"
+    assert server.requests == []
+
+
 # -- big uploads ----------------------------------------------------------------------------------
 
 
