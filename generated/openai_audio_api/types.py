@@ -40,6 +40,35 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
+def form_fields(name: str, value: object) -> RequestFiles:
+    """openai-audio: multipart parts for a field the spec does not declare (``additional_properties``).
+
+    The API's form conventions: text as is, booleans as ``true``/``false``, a list as repeated
+    ``name[]`` parts, a dict as ``name[key]`` parts, a ``File`` (or bytes) as a file part;
+    ``None`` sends nothing.
+    """
+    if value is None:
+        return []
+    if isinstance(value, File):
+        return [(name, value.to_tuple())]
+    if isinstance(value, bytes | bytearray):
+        return [(name, (None, bytes(value), "application/octet-stream"))]
+    if isinstance(value, bool):
+        return [(name, (None, b"true" if value else b"false", "text/plain"))]
+    if isinstance(value, str | int | float):
+        return [(name, (None, str(value).encode(), "text/plain"))]
+    if isinstance(value, list | tuple):
+        item_name = name if name.endswith("[]") else name + "[]"
+        return [part for item in value for part in form_fields(item_name, item)]
+    if isinstance(value, Mapping):
+        return [
+            part
+            for key, item in value.items()
+            for part in form_fields(f"{name}[{key}]", item)
+        ]
+    raise TypeError(f"form field {name!r}: cannot send a {type(value).__name__}")
+
+
 T = TypeVar("T")
 
 
@@ -53,4 +82,12 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "form_fields",
+]

@@ -439,3 +439,66 @@ def test_consent_id_is_exactly_one_path_segment(
     target = recording_server.last.target
     assert target == f"/v1/audio/voice_consents/{segment}"
     assert unquote(target.rsplit("/", 1)[1]) == consent_id
+
+
+# Fields newer than the spec ------------------------------------------------------------------------
+# The request models are closed by the spec (additionalProperties: false), but the live API runs
+# ahead of it; `additional_properties` is the raw client's route for the newer fields.
+
+
+def test_multipart_request_sends_fields_newer_than_the_spec(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse.json({"text": "ok"})
+    body = CreateTranscriptionRequest(file=audio_file(), model="whisper-1", prompt="declared")
+    body["future_flag"] = True
+    body["future_list"] = ["a", "b"]
+    body["future_object"] = {"type": "server_vad", "threshold": 0.5}
+    body["future_text"] = "x"
+    body["prompt"] = "replaced"  # a same-named extra wins, like the SDK's extra_body
+    body["nothing"] = None
+    create_transcription.sync_detailed(client=client, body=body)
+    parts = received_parts(recording_server)
+    sent = [(p.name, p.text) for p in parts if p.name != "file"]
+    assert sent == [
+        ("model", "whisper-1"),
+        ("future_flag", "true"),
+        ("future_list[]", "a"),
+        ("future_list[]", "b"),
+        ("future_object[type]", "server_vad"),
+        ("future_object[threshold]", "0.5"),
+        ("future_text", "x"),
+        ("prompt", "replaced"),
+    ]
+
+
+def test_multipart_extra_file_field_is_a_file_part(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse.json({"text": "ok"})
+    body = CreateTranslationRequest(file=audio_file(), model="whisper-1")
+    body["reference"] = File(payload=io.BytesIO(b"REF"), file_name="ref.wav", mime_type="audio/wav")
+    create_translation.sync_detailed(client=client, body=body)
+    (part,) = [p for p in received_parts(recording_server) if p.name == "reference"]
+    assert (part.filename, part.content_type, part.data) == ("ref.wav", "audio/wav", b"REF")
+
+
+def test_json_request_sends_fields_newer_than_the_spec_as_top_level_keys(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse(200, b"RIFF", {"Content-Type": "audio/wav"})
+    body = CreateSpeechRequest(model="gpt-4o-mini-tts", input_="Hi", voice="alloy")
+    body.additional_properties.update({"future_option": {"a": [1, 2]}, "voice": "ash"})
+    create_speech.sync_detailed(client=client, body=body)
+    sent = recording_server.last.json()
+    assert sent == {"model": "gpt-4o-mini-tts", "input": "Hi", "voice": "ash", "future_option": {"a": [1, 2]}}
+
+
+def test_unsendable_extra_value_is_a_type_error_before_sending(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    body = CreateTranscriptionRequest(file=audio_file(), model="whisper-1")
+    body["bad"] = object()
+    with pytest.raises(TypeError, match="bad"):
+        create_transcription.sync_detailed(client=client, body=body)
+    assert recording_server.requests == []

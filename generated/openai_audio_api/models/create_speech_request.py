@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.builtin_voice import BuiltinVoice, check_builtin_voice
 from ..models.speech_model import SpeechModel, check_speech_model
@@ -47,6 +48,9 @@ class CreateSpeechRequest:
     """ The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not supported for
     `tts-1` or `tts-1-hd`.
     Server default when unset: ``'audio'``. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    """Fields newer than the spec, sent as given after the declared ones (a same name replaces the declared
+    field). Values: text, numbers, booleans, lists and dicts."""
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.custom_voice import CustomVoice  # noqa: PLC0415
@@ -96,6 +100,7 @@ class CreateSpeechRequest:
             field_dict["speed"] = speed
         if stream_format is not UNSET:
             field_dict["stream_format"] = stream_format
+        field_dict.update(self.additional_properties)
 
         return field_dict
 
@@ -170,3 +175,19 @@ class CreateSpeechRequest:
         )
 
         return create_speech_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

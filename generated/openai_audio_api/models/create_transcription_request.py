@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .. import types
 from ..models.audio_response_format import (
@@ -27,7 +28,7 @@ from ..models.transcription_include import (
     check_transcription_include,
 )
 from ..models.transcription_model import TranscriptionModel, check_transcription_model
-from ..types import UNSET, File, Unset
+from ..types import UNSET, File, Unset, form_fields
 
 if TYPE_CHECKING:
     from ..models.vad_config import VadConfig
@@ -106,6 +107,9 @@ class CreateTranscriptionRequest:
     `known_speaker_names[]`. Each sample must be between 2 and 10 seconds, and can use any of the same input audio
     formats supported by `file`.
      """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    """Fields newer than the spec, sent as given after the declared ones (a same name replaces the declared
+    field). Values: text, numbers, booleans, lists and dicts, or a File."""
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.vad_config import VadConfig  # noqa: PLC0415
@@ -206,6 +210,7 @@ class CreateTranscriptionRequest:
             field_dict["known_speaker_names"] = known_speaker_names
         if known_speaker_references is not UNSET:
             field_dict["known_speaker_references"] = known_speaker_references
+        field_dict.update(self.additional_properties)
 
         return field_dict
 
@@ -349,6 +354,14 @@ class CreateTranscriptionRequest:
                     )
                 )
 
+        if self.additional_properties:
+            replaced = {name.partition("[")[0] for name in self.additional_properties}
+            files = [
+                part for part in files if part[0].partition("[")[0] not in replaced
+            ]
+            for prop_name, prop in self.additional_properties.items():
+                files.extend(form_fields(prop_name, prop))
+
         return files
 
     @classmethod
@@ -471,3 +484,19 @@ class CreateTranscriptionRequest:
         )
 
         return create_transcription_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .. import types
 from ..models.translation_model import TranslationModel, check_translation_model
@@ -14,7 +15,7 @@ from ..models.translation_response_format import (
     TranslationResponseFormat,
     check_translation_response_format,
 )
-from ..types import UNSET, File, Unset
+from ..types import UNSET, File, Unset, form_fields
 
 T = TypeVar("T", bound="CreateTranslationRequest")
 
@@ -45,6 +46,9 @@ class CreateTranslationRequest:
     certain thresholds are hit.
 
     Server default when unset: ``0.0``. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    """Fields newer than the spec, sent as given after the declared ones (a same name replaces the declared
+    field). Values: text, numbers, booleans, lists and dicts, or a File."""
 
     def to_dict(self) -> dict[str, Any]:
         file = self.file.to_tuple()
@@ -77,6 +81,7 @@ class CreateTranslationRequest:
             field_dict["response_format"] = response_format
         if temperature is not UNSET:
             field_dict["temperature"] = temperature
+        field_dict.update(self.additional_properties)
 
         return field_dict
 
@@ -105,6 +110,14 @@ class CreateTranslationRequest:
             files.append(
                 ("temperature", (None, str(self.temperature).encode(), "text/plain"))
             )
+
+        if self.additional_properties:
+            replaced = {name.partition("[")[0] for name in self.additional_properties}
+            files = [
+                part for part in files if part[0].partition("[")[0] not in replaced
+            ]
+            for prop_name, prop in self.additional_properties.items():
+                files.extend(form_fields(prop_name, prop))
 
         return files
 
@@ -145,3 +158,19 @@ class CreateTranslationRequest:
         )
 
         return create_translation_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -7,9 +7,10 @@ from io import BytesIO
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .. import types
-from ..types import File
+from ..types import File, form_fields
 
 T = TypeVar("T", bound="CreateVoiceConsentRequest")
 
@@ -26,6 +27,9 @@ class CreateVoiceConsentRequest:
      """
     language: str
     """ The BCP 47 language tag for the consent phrase (for example, `en-US`). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    """Fields newer than the spec, sent as given after the declared ones (a same name replaces the declared
+    field). Values: text, numbers, booleans, lists and dicts, or a File."""
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -43,6 +47,7 @@ class CreateVoiceConsentRequest:
                 "language": language,
             }
         )
+        field_dict.update(self.additional_properties)
 
         return field_dict
 
@@ -54,6 +59,14 @@ class CreateVoiceConsentRequest:
         files.append(("recording", self.recording.to_tuple()))
 
         files.append(("language", (None, str(self.language).encode(), "text/plain")))
+
+        if self.additional_properties:
+            replaced = {name.partition("[")[0] for name in self.additional_properties}
+            files = [
+                part for part in files if part[0].partition("[")[0] not in replaced
+            ]
+            for prop_name, prop in self.additional_properties.items():
+                files.extend(form_fields(prop_name, prop))
 
         return files
 
@@ -72,3 +85,19 @@ class CreateVoiceConsentRequest:
         )
 
         return create_voice_consent_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

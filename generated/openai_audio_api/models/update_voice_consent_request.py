@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="UpdateVoiceConsentRequest")
 
@@ -14,6 +15,9 @@ T = TypeVar("T", bound="UpdateVoiceConsentRequest")
 class UpdateVoiceConsentRequest:
     name: str
     """ The updated label for this consent recording. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    """Fields newer than the spec, sent as given after the declared ones (a same name replaces the declared
+    field). Values: text, numbers, booleans, lists and dicts."""
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -25,6 +29,7 @@ class UpdateVoiceConsentRequest:
                 "name": name,
             }
         )
+        field_dict.update(self.additional_properties)
 
         return field_dict
 
@@ -37,3 +42,19 @@ class UpdateVoiceConsentRequest:
         )
 
         return update_voice_consent_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
