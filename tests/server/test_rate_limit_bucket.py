@@ -16,8 +16,8 @@ class FakeClock:
 
 
 def _check(limits: RateLimits, key: str = "k") -> tuple[int | None, dict[str, str], str | None]:
-    decision = limits.check(key, model=lambda: "whisper-1", organization=None)
-    error = decision.error
+    decision = limits.check(key)
+    error = decision.error("whisper-1") if decision.refused else None
     return (error.status if error else None), decision.headers, (error.message if error else None)
 
 
@@ -99,13 +99,14 @@ def test_each_key_has_its_own_bucket_and_configure_refills() -> None:
 def test_insufficient_quota_refuses_everything() -> None:
     limits = RateLimits(clock=FakeClock())
     limits.configure(requests_per_minute=None, insufficient_quota=True)
-    decision = limits.check("k", model=lambda: "whisper-1", organization=None)
-    assert decision.error is not None
-    assert decision.error.status == 429
-    assert decision.error.code == "insufficient_quota" and decision.error.type == "insufficient_quota"
-    assert "retry-after-ms" not in decision.error.headers
+    decision = limits.check("k")
+    assert decision.refused
+    error = decision.error("whisper-1")
+    assert error.status == 429
+    assert error.code == "insufficient_quota" and error.type == "insufficient_quota"
+    assert "retry-after-ms" not in error.headers
     limits.reset()
-    assert limits.check("k", model=lambda: "whisper-1", organization=None).error is None
+    assert not limits.check("k").refused
 
 
 @pytest.mark.parametrize("bad", [0, -5, 1.5, True, "60"])

@@ -474,13 +474,22 @@ def consents_delete(settings: Settings, consent_id: str, as_json: bool) -> int:
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file for consents and voices."
 )
-def serve(host: str, port: int, server_keys: tuple[str, ...], db: Path | None) -> int:
+@click.option(
+    "--requests-per-minute",
+    "server_rpm",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Limit each API key to N requests/min with OpenAI's 429s and x-ratelimit headers.",
+)
+def serve(host: str, port: int, server_keys: tuple[str, ...], db: Path | None, server_rpm: int | None) -> int:
     """Run the local test server in the foreground; the first line printed is its base URL."""
     from ._serve import serve as run_server
 
     for key in server_keys:
         register_secret(key)
-    return run_server(host=host, port=port, api_keys=server_keys or None, db=db)
+    return run_server(
+        host=host, port=port, api_keys=server_keys or None, db=db, requests_per_minute=server_rpm
+    )
 
 
 # -- entry point -----------------------------------------------------------------------------------

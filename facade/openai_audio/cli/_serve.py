@@ -11,7 +11,14 @@ from types import FrameType
 import click
 
 
-def serve(*, host: str, port: int, api_keys: tuple[str, ...] | None, db: Path | None) -> int:
+def serve(
+    *,
+    host: str,
+    port: int,
+    api_keys: tuple[str, ...] | None,
+    db: Path | None,
+    requests_per_minute: int | None = None,
+) -> int:
     try:
         from openai_audio.testing import AudioServer
     except ImportError as exc:  # the server extra is not installed
@@ -25,13 +32,16 @@ def serve(*, host: str, port: int, api_keys: tuple[str, ...] | None, db: Path | 
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    server = AudioServer(host=host, port=port, api_keys=api_keys, db_path=db)
+    server = AudioServer(
+        host=host, port=port, api_keys=api_keys, db_path=db, requests_per_minute=requests_per_minute
+    )
     server.start()
     try:
         # Scripts read the first stdout line to find the server: print it, flush it, first.
         print(server.base_url, flush=True)
         accepted = "the key(s) given with --api-key" if api_keys else "any non-empty API key"
-        note = f"serving on {server.base_url}, accepting {accepted}; Ctrl-C stops"
+        limit = f", {requests_per_minute} requests/min per key" if requests_per_minute else ""
+        note = f"serving on {server.base_url}, accepting {accepted}{limit}; Ctrl-C stops"
         print(note, file=sys.stderr, flush=True)
         while not stop.wait(0.5):  # a timed wait keeps the main thread responsive to signals
             pass

@@ -11,12 +11,26 @@ from types import FrameType
 from openai_audio.testing._server import AudioServer
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openai_audio.testing", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--api-key", dest="api_keys", action="append", help="an accepted key (repeatable)")
     parser.add_argument("--db", default=None, help="SQLite file keeping consents and voices")
+    parser.add_argument(
+        "--requests-per-minute",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="limit each API key to N requests per minute, as OpenAI does (default: unlimited)",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -26,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    server = AudioServer(host=args.host, port=args.port, api_keys=args.api_keys, db_path=args.db)
+    server = AudioServer(
+        host=args.host,
+        port=args.port,
+        api_keys=args.api_keys,
+        db_path=args.db,
+        requests_per_minute=args.requests_per_minute,
+    )
     server.start()
     print(server.base_url, flush=True)
     print(f"api key: {server.api_key}", flush=True)

@@ -31,6 +31,7 @@ from openai_audio.testing import _audio, _faults
 from openai_audio.testing._errors import APIError, error_body, invalid, not_found, unrecognized
 from openai_audio.testing._faults import Fault, FaultRegistry
 from openai_audio.testing._log import RecordedRequest, RequestLog, UploadRecord
+from openai_audio.testing._ratelimit import RateLimits
 from openai_audio.testing._state import Store
 
 DEFAULT_API_KEY = "sk-local-test"
@@ -86,7 +87,12 @@ class ServerState:
     """Everything the app shares with ``AudioServer``: store, faults, request log, accepted keys."""
 
     def __init__(
-        self, *, api_keys: Iterable[str] | None = None, db_path: str | os.PathLike[str] | None = None
+        self,
+        *,
+        api_keys: Iterable[str] | None = None,
+        db_path: str | os.PathLike[str] | None = None,
+        requests_per_minute: int | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.api_keys: tuple[str, ...] | None = tuple(api_keys) if api_keys is not None else None
         if self.api_keys is not None and not self.api_keys:
@@ -94,6 +100,10 @@ class ServerState:
         self.store = Store(db_path)
         self.faults = FaultRegistry()
         self.log = RequestLog()
+        self.rate_limits = RateLimits() if clock is None else RateLimits(clock=clock)
+        # What reset() goes back to: the limit the server was started with.
+        self.default_requests_per_minute = requests_per_minute
+        self.rate_limits.configure(requests_per_minute=requests_per_minute)
         # Set by AudioServer.stop() so stalled requests end promptly instead of holding up shutdown.
         self.stopping = asyncio.Event()
 
@@ -112,6 +122,7 @@ class ServerState:
         self.store.clear()
         self.faults.clear()
         self.log.clear()
+        self.rate_limits.configure(requests_per_minute=self.default_requests_per_minute)
 
 
 @dataclass
@@ -124,6 +135,7 @@ class _Context:
     json: Any = None
     fault: Fault | None = None
     hashes: dict[int, str] = field(default_factory=dict)  # id(UploadFile) -> sha256, to hash once
+    headers: dict[str, str] = field(default_factory=dict)  # added to the reply, whatever it is
 
 
 class _Dropped(Exception):
@@ -151,6 +163,8 @@ class _RequestMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = ctx.request_id
+                for name, value in ctx.headers.items():
+                    headers[name] = value
                 kind = ctx.fault.kind if ctx.fault else None
                 if kind == _faults.WRONG_CONTENT_TYPE:
                     headers["content-type"] = "text/plain; charset=utf-8"
@@ -270,6 +284,31 @@ def _authenticate(request: Request) -> None:
         raise APIError(401, "Incorrect API key provided.", code="invalid_api_key")
 
 
+async def _model_named(request: Request) -> str:
+    """The request's model, for a rate-limit message (the body is read only for a refusal)."""
+    model: Any = None
+    try:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            form = await request.form()
+            model = form.get("model")
+            await form.close()
+        elif request.method == "POST":
+            body = await request.json()
+            model = body.get("model") if isinstance(body, dict) else None
+    except Exception:  # an unreadable body still gets its 429
+        model = None
+    return model if isinstance(model, str) and model else "audio"
+
+
+async def _rate_limit(request: Request) -> None:
+    """Take a request from the key's bucket; the x-ratelimit headers go on every reply."""
+    key = request.headers.get("authorization", "").partition(" ")[2].strip()
+    decision = _state(request).rate_limits.check(key, organization=request.headers.get("openai-organization"))
+    _ctx(request).headers.update(decision.headers)
+    if decision.refused:
+        raise decision.error(await _model_named(request) if not decision.quota_exhausted else "")
+
+
 def _authenticated(handler: _Endpoint) -> _Endpoint:
     """Wrap an API endpoint so the key is checked first, as OpenAI does.
 
@@ -284,6 +323,7 @@ def _authenticated(handler: _Endpoint) -> _Endpoint:
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         _authenticate(request)
+        await _rate_limit(request)
         return await handler(request)
 
     return endpoint
@@ -1208,6 +1248,23 @@ async def control_requests(request: Request) -> Response:
     return JSONResponse({"requests": [r.to_dict() for r in state.log.snapshot()]})
 
 
+async def control_rate_limits(request: Request) -> Response:
+    """GET the limits, or POST ``{"requests_per_minute": N or null, "insufficient_quota": bool}``."""
+    limits = _state(request).rate_limits
+    if request.method == "POST":
+        try:
+            spec = await request.json()
+            if not isinstance(spec, dict) or not set(spec) <= {"requests_per_minute", "insufficient_quota"}:
+                raise ValueError("expected a JSON object with keys requests_per_minute, insufficient_quota")
+            limits.configure(
+                requests_per_minute=spec.get("requests_per_minute"),
+                insufficient_quota=spec.get("insufficient_quota", False) is True,
+            )
+        except ValueError as exc:
+            return JSONResponse(error_body(str(exc)), 400)
+    return JSONResponse(limits.to_dict())
+
+
 async def control_reset(request: Request) -> Response:
     _state(request).reset()
     return JSONResponse({"reset": True})
@@ -1258,6 +1315,7 @@ def create_app(
         Route("/v1/audio/voices", _authenticated(create_voice), methods=["POST"]),
         Route("/__control/faults", control_faults, methods=["GET", "POST", "DELETE"]),
         Route("/__control/requests", control_requests, methods=["GET", "DELETE"]),
+        Route("/__control/rate_limits", control_rate_limits, methods=["GET", "POST"]),
         Route("/__control/reset", control_reset, methods=["POST"]),
     ]
     app = Starlette(

@@ -49,10 +49,25 @@ class _Bucket:
 
 @dataclass(frozen=True)
 class Decision:
-    """What the limiter says about one request: the headers to send, and an error if refused."""
+    """What the limiter says about one request: the headers to send, and whether it is refused."""
 
     headers: dict[str, str]
-    error: APIError | None = None
+    refused: bool = False
+    quota_exhausted: bool = False
+    limit: int = 0
+    retry_in: float = 0.0
+    organization: str | None = None
+
+    def error(self, model: str) -> APIError:
+        """The 429 to answer a refused request for ``model`` with."""
+        if self.quota_exhausted:
+            return APIError(429, QUOTA_MESSAGE, type="insufficient_quota", code="insufficient_quota")
+        message = (
+            f"Rate limit reached for {model} in organization {self.organization or 'org-local'} on "
+            f"requests per min (RPM): Limit {self.limit}, Used {self.limit}, Requested 1. Please try "
+            f"again in {format_duration(self.retry_in)}. Visit {DOCS_URL} to learn more."
+        )
+        return APIError(429, message, type="requests", code="rate_limit_exceeded", headers=self.headers)
 
 
 @dataclass
@@ -89,11 +104,10 @@ class RateLimits:
             "insufficient_quota": self.insufficient_quota,
         }
 
-    def check(self, key: str, *, model: Callable[[], str], organization: str | None) -> Decision:
-        """Take one request from ``key``'s bucket, or refuse it. ``model`` names the model, lazily."""
+    def check(self, key: str, *, organization: str | None = None) -> Decision:
+        """Take one request from ``key``'s bucket, or refuse it (see :meth:`Decision.error`)."""
         if self.insufficient_quota:
-            error = APIError(429, QUOTA_MESSAGE, type="insufficient_quota", code="insufficient_quota")
-            return Decision({}, error)
+            return Decision({}, refused=True, quota_exhausted=True)
         limit = self.requests_per_minute
         if limit is None:
             return Decision({})
@@ -120,10 +134,4 @@ class RateLimits:
         wait = (1.0 - tokens) / rate
         headers["retry-after-ms"] = str(max(1, math.ceil(wait * 1000)))
         headers["retry-after"] = str(max(1, math.ceil(wait)))
-        message = (
-            f"Rate limit reached for {model()} in organization {organization or 'org-local'} on requests "
-            f"per min (RPM): Limit {limit}, Used {limit}, Requested 1. Please try again in "
-            f"{format_duration(wait)}. Visit {DOCS_URL} to learn more."
-        )
-        error = APIError(429, message, type="requests", code="rate_limit_exceeded", headers=headers)
-        return Decision(headers, error)
+        return Decision(headers, refused=True, limit=limit, retry_in=wait, organization=organization)

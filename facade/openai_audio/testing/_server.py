@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -47,7 +47,8 @@ class AudioServer:
     """A local OpenAI-audio server on ``host:port`` (port 0 picks a free port).
 
     ``api_keys``: the accepted bearer keys; ``None`` accepts any non-empty key. ``db_path``: keep consents
-    and voices in that SQLite file instead of in memory.
+    and voices in that SQLite file instead of in memory. ``requests_per_minute``: limit each key as
+    OpenAI does (see :meth:`set_rate_limit`); ``clock``: the monotonic clock of that limit, for tests.
     """
 
     def __init__(
@@ -56,10 +57,14 @@ class AudioServer:
         port: int = 0,
         api_keys: Iterable[str] | None = None,
         db_path: str | os.PathLike[str] | None = None,
+        requests_per_minute: int | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.host = host
         self.port = port
-        self._state = ServerState(api_keys=api_keys, db_path=db_path)
+        self._state = ServerState(
+            api_keys=api_keys, db_path=db_path, requests_per_minute=requests_per_minute, clock=clock
+        )
         self.app = create_app(state=self._state)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -167,8 +172,23 @@ class AudioServer:
         self._state.log.clear()
 
     def reset(self) -> None:
-        """Forget everything: stored consents and voices, pending faults, recorded requests."""
+        """Forget everything: stored consents and voices, pending faults, recorded requests; the rate
+        limit goes back to the one the server was started with."""
         self._state.reset()
+
+    def set_rate_limit(self, requests_per_minute: int | None, *, insufficient_quota: bool = False) -> None:
+        """Limit each API key to ``requests_per_minute`` (``None``: unlimited), as OpenAI does.
+
+        A token bucket per key refills at ``N / 60`` per second and holds one second's worth (at
+        least one request). Every reply then carries ``x-ratelimit-limit-requests``,
+        ``x-ratelimit-remaining-requests`` and ``x-ratelimit-reset-requests``; a request over the
+        limit gets a 429 ``rate_limit_exceeded`` with ``retry-after-ms``. ``insufficient_quota``:
+        refuse every request with the final 429 ``insufficient_quota`` instead. Every key starts
+        with a full bucket; :meth:`reset` restores the limit the server was started with.
+        """
+        self._state.rate_limits.configure(
+            requests_per_minute=requests_per_minute, insufficient_quota=insufficient_quota
+        )
 
     def inject(
         self,
