@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SPEC ?= ../shared/reference/openai-openapi.yaml
+# The pinned upstream document (spec/upstream/PROVENANCE.md); SPEC=path/to/newer.yaml to move on.
+SPEC ?= spec/upstream/openai-openapi.yaml
 
 .PHONY: install generate check-generated lint test test-fast demo bench bench-quick soak fuzz update-spec docs clean
 

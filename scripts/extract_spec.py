@@ -23,7 +23,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_UPSTREAM = ROOT.parent / "shared" / "reference" / "openai-openapi.yaml"
+# The pinned upstream document, kept in the repository (see spec/upstream/PROVENANCE.md).
+PINNED_UPSTREAM = ROOT / "spec" / "upstream" / "openai-openapi.yaml"
+DEFAULT_UPSTREAM = PINNED_UPSTREAM
 DEFAULT_OUTPUT = ROOT / "openapi.yaml"
 OVERRIDES = ROOT / "scripts" / "spec_overrides.yaml"
 LOCK = ROOT / "spec.lock.json"

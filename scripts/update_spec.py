@@ -5,7 +5,8 @@ upstream document (the NEW spec, scripts/extract_spec.py), regenerate ``generate
 scripts/generate.py, then print a structural change report (scripts/spec_diff.py) and append it
 to ``SPEC_CHANGES.md`` as a dated entry carrying the upstream sha256.
 
-    python scripts/update_spec.py --upstream FILE             # update in place and report
+    python scripts/update_spec.py                             # re-run on the pinned copy (spec/upstream/)
+    python scripts/update_spec.py --upstream FILE             # take FILE: update in place, pin it, report
     python scripts/update_spec.py --upstream FILE --dry-run   # report only; touch nothing
     python scripts/update_spec.py --upstream FILE --no-log    # update, but leave SPEC_CHANGES.md alone
 
@@ -108,7 +109,14 @@ class Update:
         if d.changes and not d.breaking and d.by_kind(spec_diff.DOCS_CHANGED) != d.changes:
             hints.append("additive changes only: the façade should keep working; run `make test` to confirm")
         if not self.dry_run:
-            hints.append("review `git diff openapi.yaml generated/ SPEC_CHANGES.md` and commit them together")
+            hints.append(
+                "a new upstream document is now the pinned copy (spec/upstream/openai-openapi.yaml): "
+                "update spec/upstream/PROVENANCE.md (source, date, sha256)"
+            )
+            hints.append(
+                "review `git diff openapi.yaml generated/ spec/ spec.lock.json SPEC_CHANGES.md` "
+                "and commit them together"
+            )
         return hints
 
 

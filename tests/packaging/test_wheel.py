@@ -282,6 +282,8 @@ def test_sdist_has_everything_the_include_list_names(unpacked_sdist: Sdist) -> N
 def test_sdist_has_nothing_outside_the_include_list(unpacked_sdist: Sdist) -> None:
     tops = {PurePosixPath(name).parts[0] for name in _sdist_files(unpacked_sdist)}
     assert tops <= {*SDIST_INCLUDES, *SDIST_ALWAYS}, sorted(tops - {*SDIST_INCLUDES, *SDIST_ALWAYS})
+    # The pinned upstream document (3 MB, spec/upstream/) is for regenerating, not for installing.
+    assert "spec" not in tops
 
 
 def test_a_wheel_built_from_the_sdist_equals_the_checkout_wheel(

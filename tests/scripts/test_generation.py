@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -19,17 +20,8 @@ from openapi_spec_validator import validate
 
 from helpers import REPO_ROOT, SPEC, UPSTREAM_SPEC
 
-from .conftest import skip_unless_ci
-
 SCRIPTS = REPO_ROOT / "scripts"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _upstream_spec() -> None:
-    # Module-scoped and autouse, so it runs before the module fixtures that read the document.
-    if not UPSTREAM_SPEC.exists():
-        skip_unless_ci(f"upstream spec not found at {UPSTREAM_SPEC}")
 
 
 def _load_extract_spec() -> ModuleType:
@@ -192,13 +184,44 @@ def test_stale_or_bad_override_fails_extraction(override: dict[str, Any], messag
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, str(root / "scripts" / "generate.py"), "--check", "--upstream", str(UPSTREAM_SPEC)]
+    # No --upstream: the copy's own pinned document is the default input.
+    cmd = [sys.executable, str(root / "scripts" / "generate.py"), "--check"]
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
 
 
-def test_committed_tree_is_in_sync() -> None:
-    result = run_check(REPO_ROOT)
+def clone_worktree(destination: Path) -> Path:
+    """What a clone of this checkout would hold (tracked and new, unignored files), and nothing else."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout.decode()
+    for relative in filter(None, listed.split("\0")):
+        source = REPO_ROOT / relative
+        if source.is_file():  # a file deleted but not yet staged is still listed
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def test_a_clone_with_nothing_beside_it_passes_make_check_generated(tmp_path: Path) -> None:
+    # The README's promise: a lone clone needs nothing but itself. `-o` skips the venv set-up
+    # (this interpreter has the pinned tools); the Makefile's own default SPEC is used.
+    clone = clone_worktree(tmp_path / "clone")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clone"]
+    result = subprocess.run(
+        ["make", "-o", ".venv/.installed", f"PY={sys.executable}", "check-generated"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "spec/upstream/openai-openapi.yaml" in result.stdout  # the command make ran
+    assert "openapi.yaml and generated/ are in sync" in result.stdout
 
 
 @pytest.fixture
@@ -207,7 +230,7 @@ def repo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("generated", "scripts"):
+    for name in ("generated", "scripts", "spec"):
         shutil.copytree(REPO_ROOT / name, root / name, ignore=ignore)
     for name in ("openapi.yaml", "spec.lock.json", "pyproject.toml"):
         shutil.copy2(REPO_ROOT / name, root / name)
@@ -246,6 +269,16 @@ def test_hand_edit_of_generated_code_is_caught(
     result = run_check(repo_copy)
     assert result.returncode != 0
     assert f"committed/{relative}" in result.stderr, result.stderr
+
+
+def test_a_pinned_document_other_than_the_locked_one_is_caught(repo_copy: Path) -> None:
+    lock_path = repo_copy / "spec.lock.json"
+    lock = json.loads(lock_path.read_text())
+    lock["upstream_sha256"] = "0" * 64
+    lock_path.write_text(json.dumps(lock))
+    result = run_check(repo_copy)
+    assert result.returncode != 0
+    assert f"spec.lock.json records upstream sha256 {'0' * 64}" in result.stderr, result.stderr
 
 
 def test_hand_edit_of_openapi_yaml_is_caught(repo_copy: Path) -> None:

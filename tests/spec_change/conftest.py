@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
@@ -27,11 +26,6 @@ from helpers import REPO_ROOT, UPSTREAM_SPEC
 SCRIPTS = REPO_ROOT / "scripts"
 Dumper = yaml.CSafeDumper
 Mutation = Callable[[dict[str, Any]], None]
-
-if not UPSTREAM_SPEC.exists():
-    if os.environ.get("CI"):  # CI must never pass by silently skipping the spec-update tests
-        raise RuntimeError(f"upstream spec not found at {UPSTREAM_SPEC} (CI is set)")
-    pytest.skip(f"upstream spec not found at {UPSTREAM_SPEC}", allow_module_level=True)
 
 
 def load_script(name: str) -> ModuleType:
@@ -156,13 +150,15 @@ def repo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("scripts", "generated"):
+    for name in ("scripts", "generated", "spec"):
         shutil.copytree(REPO_ROOT / name, root / name, ignore=ignore)
     for name in ("openapi.yaml", "spec.lock.json", "pyproject.toml", "SPEC_CHANGES.md"):
         shutil.copy2(REPO_ROOT / name, root / name)
     return root
 
 
-def run_update(root: Path, upstream: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, str(root / "scripts" / "update_spec.py"), "--upstream", str(upstream), *args]
+def run_update(root: Path, upstream: Path | None, *args: str) -> subprocess.CompletedProcess[str]:
+    """scripts/update_spec.py in ``root``; ``upstream=None`` runs it on its default (the pinned copy)."""
+    source = [] if upstream is None else ["--upstream", str(upstream)]
+    cmd = [sys.executable, str(root / "scripts" / "update_spec.py"), *source, *args]
     return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=180)

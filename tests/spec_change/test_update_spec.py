@@ -5,6 +5,7 @@ on top of the regenerated code."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from .conftest import (
 )
 
 GENERATED = Path("generated") / "openai_audio_api"
+PINNED = Path("spec") / "upstream" / "openai-openapi.yaml"  # in the repository copy
 # Checks the façade against the regenerated package: argv[1] is the copy's generated/ folder.
 SMOKE = textwrap.dedent(
     """
@@ -109,14 +111,15 @@ SCENARIOS = {
 
 def _digest(root: Path) -> dict[str, str]:
     """sha256 of every file the workflow may write, to prove what it left alone."""
-    files = [root / "openapi.yaml", root / "spec.lock.json", root / "SPEC_CHANGES.md"]
+    files = [root / "openapi.yaml", root / "spec.lock.json", root / "SPEC_CHANGES.md", root / PINNED]
     files += sorted(p for p in (root / GENERATED).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_unchanged_upstream_exits_0_and_writes_nothing(repo_copy: Path) -> None:
+    # No --upstream: the default input is the copy's own pinned document (spec/upstream/).
     before = _digest(repo_copy)
-    result = run_update(repo_copy, UPSTREAM_SPEC)
+    result = run_update(repo_copy, None)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "openapi.yaml and generated/ are unchanged.\n"
     after = _digest(repo_copy)
@@ -148,6 +151,10 @@ def test_changed_upstream_is_reported_logged_and_regenerated(
     assert hashlib.sha256(new_spec).hexdigest()[:12] in result.stdout
     for rel, snippet in scenario.generated_snippets.items():
         assert snippet in (repo_copy / GENERATED / rel).read_text(encoding="utf-8"), rel
+    # The new document becomes the pinned default input, so `make check-generated` agrees.
+    assert (repo_copy / PINNED).read_bytes() == upstream.read_bytes()
+    assert json.loads((repo_copy / "spec.lock.json").read_text())["upstream_sha256"] == upstream_sha
+    assert "update its PROVENANCE.md" in result.stderr
 
     log = (repo_copy / "SPEC_CHANGES.md").read_text(encoding="utf-8")
     assert log.startswith(old_log)
