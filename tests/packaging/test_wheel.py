@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import textwrap
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -233,6 +234,105 @@ def test_the_unpacked_wheel_imports_on_its_own(wheel: Path, tmp_path: Path) -> N
     assert Path(api_file).is_relative_to(site)
     assert version == __version__
     assert cli_version == f"openai-audio, version {__version__}"
+
+
+# -- a base install (no extras) fails cleanly where an extra is needed ------------------------------
+# The wheel goes into a fresh venv with only the runtime dependencies (and pytest, the user's own):
+# the console script names the `cli` extra in one line and exits 2; a plain pytest run with our
+# plugin registered is unaffected, while the `audio_server` fixture fails naming the `server`
+# extra; `python -m openai_audio.testing` names it too.
+
+
+@dataclass
+class BaseInstall:
+    python: Path
+    bin: Path
+    env: dict[str, str]
+
+    def run(self, *command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+
+@pytest.fixture(scope="session")
+def base_install(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> BaseInstall:
+    venv = tmp_path_factory.mktemp("base-install") / "venv"
+    # No pip inside: this environment's pip installs into it (--python), which is much faster.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
+    for packages in (["--no-deps", str(wheel)], [*PYPROJECT["project"]["dependencies"], "pytest"]):
+        done = subprocess.run([*pip, *packages], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST", "VIRTUAL_ENV"))}
+    env["PATH"] = str(venv / "bin") + os.pathsep + env.get("PATH", "")
+    install = BaseInstall(python, venv / "bin", env)
+    # The premise: none of the extras' modules is importable there.
+    extras_modules = ("click", "rich", "starlette", "uvicorn")
+    probe = f"import importlib.util as u; print([m for m in {extras_modules} if u.find_spec(m)])"
+    assert install.run(python, "-c", probe, cwd=venv).stdout.strip() == "[]"
+    return install
+
+
+def assert_one_clean_line(result: subprocess.CompletedProcess[str], install_hint: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert install_hint in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["transcribe", "x.wav"], []], ids=["help", "command", "bare"])
+def test_the_console_script_names_the_cli_extra(
+    base_install: BaseInstall, tmp_path: Path, args: list[str]
+) -> None:
+    result = base_install.run(base_install.bin / "openai-audio", *args, cwd=tmp_path)
+    assert_one_clean_line(result, "pip install 'openai-audio[cli]'")
+
+
+def test_the_local_server_module_names_the_server_extra(base_install: BaseInstall, tmp_path: Path) -> None:
+    result = base_install.run(base_install.python, "-m", "openai_audio.testing", cwd=tmp_path)
+    assert_one_clean_line(result, "pip install 'openai-audio[server]'")
+
+
+PLAIN_TESTS = """
+def test_plain():
+    assert 1 + 1 == 2
+
+def test_our_plugin_is_registered(pytestconfig):
+    assert pytestconfig.pluginmanager.has_plugin("openai_audio")
+"""
+
+FIXTURE_TEST = """
+def test_uses_the_server(audio_server):
+    raise AssertionError("unreachable: the fixture cannot start without the server extra")
+"""
+
+
+def test_pytest_runs_plainly_and_the_fixture_names_the_server_extra(
+    base_install: BaseInstall, tmp_path: Path
+) -> None:
+    (tmp_path / "test_plain.py").write_text(textwrap.dedent(PLAIN_TESTS))
+    (tmp_path / "test_fixture.py").write_text(textwrap.dedent(FIXTURE_TEST))
+    pytest_cmd = [base_install.python, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+
+    plain = base_install.run(*pytest_cmd, "test_plain.py", cwd=tmp_path)
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "2 passed" in plain.stdout
+
+    fixture = base_install.run(*pytest_cmd, "test_fixture.py", cwd=tmp_path)
+    assert fixture.returncode == 1, fixture.stdout + fixture.stderr
+    assert "1 error" in fixture.stdout
+    assert "pip install 'openai-audio[server]'" in fixture.stdout
+    assert "ModuleNotFoundError" not in fixture.stdout
+    assert "unreachable" not in fixture.stdout
 
 
 # -- the sdist --------------------------------------------------------------------------------------

@@ -6,11 +6,21 @@ Everything here imports click/rich; nothing outside this package imports it, so
 
 from __future__ import annotations
 
+import sys
+
+from openai_audio._extras import MissingExtraError, require
+
 __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
+    try:
+        require("cli", "the openai-audio command")
+    except MissingExtraError as exc:
+        # A base install has the console script too: one line saying what to install, exit 2 (usage).
+        print(f"openai-audio: {exc}", file=sys.stderr)
+        return 2
     from ._app import run
 
     return run(argv)

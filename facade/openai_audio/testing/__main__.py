@@ -8,7 +8,7 @@ import sys
 import threading
 from types import FrameType
 
-from openai_audio.testing._server import AudioServer
+from openai_audio._extras import MissingExtraError, require
 
 
 def _positive(text: str) -> int:
@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         help="limit each API key to N requests per minute, as OpenAI does (default: unlimited)",
     )
     args = parser.parse_args(argv)
+    try:
+        require("server", "the local server")
+    except MissingExtraError as exc:
+        print(f"python -m openai_audio.testing: {exc}", file=sys.stderr)
+        return 2
+    from openai_audio.testing._server import AudioServer
 
     stop = threading.Event()
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from openai_audio._extras import MissingExtraError, require
+
 if TYPE_CHECKING:
     from openai_audio.testing._server import AudioServer
 
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def audio_server() -> Iterator[AudioServer]:
     """A threaded local OpenAI-audio server on a free loopback port, shared by the session."""
+    try:
+        require("server", "the audio_server fixture")
+    except MissingExtraError as exc:
+        pytest.fail(str(exc), pytrace=False)
     from openai_audio.testing._server import AudioServer
 
     server = AudioServer(host="127.0.0.1", port=0)
