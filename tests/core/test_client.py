@@ -109,11 +109,17 @@ def test_raw_is_the_generated_client_on_the_same_pool() -> None:
         assert client.raw.get_httpx_client() is client.http_client
 
 
-def test_user_http_client_gets_settings_and_retries() -> None:
+def test_user_http_client_gets_settings_and_retries(audio_server_clean: AudioServer) -> None:
+    server = audio_server_clean
+    consents = "/v1/audio/voice_consents"
+    # Two 429s asking for a 1 ms wait: retried without a real backoff, and within max_retries=2.
+    server.inject("rate_limit", path=consents, count=2, retry_after_ms=1)
     http = httpx.Client()
-    with AudioClient(api_key=KEY, base_url="http://127.0.0.1:1/v1", http_client=http) as client:
+    with AudioClient(api_key=server.api_key, base_url=server.base_url, http_client=http) as client:
         assert client.http_client is http
-        assert str(http.base_url) == "http://127.0.0.1:1/v1/"
+        page = client.voice_consents.list()  # our base URL and key, through the caller's client
+    assert page.data == []
+    assert [(r.path, r.status) for r in server.requests] == [(consents, 429)] * 2 + [(consents, 200)]
     assert not http.is_closed  # the caller owns it
     http.close()
 

@@ -37,11 +37,40 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+class ShortFirstAttempt(httpx.HTTPTransport):
+    """Gives only the first attempt a short read timeout; retries keep the client's own.
+
+    So a test can time out a stalled first attempt without also requiring the retried request to
+    answer within that short time, which a loaded machine may not do.
+    """
+
+    def __init__(self, read_timeout: float) -> None:
+        super().__init__()
+        self.read_timeout = read_timeout
+        self.attempts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.attempts += 1
+        timeouts = dict(request.extensions["timeout"])
+        if self.attempts == 1:
+            # The retry transport sends this same request object again: change a copy.
+            request.extensions = {**request.extensions, "timeout": {**timeouts, "read": self.read_timeout}}
+            try:
+                return super().handle_request(request)
+            finally:
+                request.extensions = {**request.extensions, "timeout": timeouts}
+        return super().handle_request(request)
+
+
 def make_client(
-    server: AudioServer, sleeps: Sleeps, max_retries: int = 2, timeout: float = 10
+    server: AudioServer,
+    sleeps: Sleeps,
+    max_retries: int = 2,
+    timeout: float = 10,
+    inner: httpx.BaseTransport | None = None,
 ) -> AudioClient:
     transport = RetryTransport(
-        httpx.HTTPTransport(), RetryPolicy(max_retries), sleep=sleeps, rand=lambda: 0.0
+        inner or httpx.HTTPTransport(), RetryPolicy(max_retries), sleep=sleeps, rand=lambda: 0.0
     )
     return AudioClient(
         base_url=server.base_url,
@@ -124,10 +153,12 @@ def test_dropped_connection_mid_body_is_retried(server: AudioServer, sleeps: Sle
 
 
 def test_stall_beyond_read_timeout_is_retried(server: AudioServer, sleeps: Sleeps) -> None:
-    server.inject("stall", stall=5, path=CONSENTS)
-    with make_client(server, sleeps, timeout=0.5) as client:
+    server.inject("stall", stall=300, path=CONSENTS)
+    first_short = ShortFirstAttempt(read_timeout=0.2)
+    with make_client(server, sleeps, timeout=30, inner=first_short) as client:
         page = client.voice_consents.list()
     assert page.data is not None
+    assert first_short.attempts == 2
     # The stalled attempt timed out client-side and was retried once after a backoff.
     assert sleeps == [0.5]
     assert server.faults == []
@@ -150,15 +181,17 @@ def test_with_options_copy_raw_client_uses_the_copys_retries_and_timeout(
 ) -> None:
     consent_path = f"{CONSENTS}/cons_missing"
     with make_client(server, sleeps, max_retries=3, timeout=10) as client:
-        copy = client.with_options(max_retries=0, timeout=0.5)
+        copy = client.with_options(max_retries=0)
         server.inject("status", status=500, path=consent_path)
         response = get_voice_consent.sync_detailed(client=copy.raw, consent_id="cons_missing")
         assert response.status_code == 500  # not retried: the copy says 0
         assert hits(server, consent_path) == 1
-        # A stall beyond the copy's 0.5 s read timeout fails it (the original waits 10 s).
-        server.inject("stall", stall=5, path=consent_path)
+        # A stall beyond a copy's 0.5 s read timeout fails it (the original waits 10 s). A copy of
+        # its own, so no request that must answer is held to 0.5 s.
+        server.inject("stall", stall=300, path=consent_path)
+        short = client.with_options(max_retries=0, timeout=0.5)
         with pytest.raises(httpx.ReadTimeout):
-            get_voice_consent.sync_detailed(client=copy.raw, consent_id="cons_missing")
+            get_voice_consent.sync_detailed(client=short.raw, consent_id="cons_missing")
         # The original's raw client still retries as it was told, on the same pool.
         server.inject("status", status=500, count=2, path=consent_path)
         response = get_voice_consent.sync_detailed(client=client.raw, consent_id="cons_missing")

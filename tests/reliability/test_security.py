@@ -149,20 +149,26 @@ def test_debug_logs_on_stderr_never_show_the_key(tmp_path: Path) -> None:
     assert KEY not in done.stderr and KEY not in done.stdout
 
 
-@pytest.mark.skipif(
-    not (Path(__file__).parents[2] / "facade/openai_audio/cli/__main__.py").exists(),
-    reason="the CLI (facade/openai_audio/cli) is not written yet",
-)
-@pytest.mark.parametrize("fails", [False, True], ids=["success", "connection-error"])
-def test_cli_output_never_shows_the_key(keyed_server: AudioServer, fails: bool) -> None:
-    base_url = "http://127.0.0.1:1/v1" if fails else keyed_server.base_url
+@pytest.mark.parametrize("outcome", ["success", "server-error", "connection-error"])
+def test_cli_output_never_shows_the_key(keyed_server: AudioServer, outcome: str) -> None:
+    # OPENAI_LOG=debug logs every request: the key must be in none of it, whatever the outcome.
+    base_url = "http://127.0.0.1:1/v1" if outcome == "connection-error" else keyed_server.base_url
+    if outcome == "server-error":
+        keyed_server.inject("status", status=500, path="/v1/audio/voice_consents")
     done = subprocess.run(
         [sys.executable, "-m", "openai_audio.cli", "--api-key", KEY, "--base-url", base_url,
          "--max-retries", "0", "consents", "list"],
         capture_output=True, text=True, timeout=60, check=False,
         env={k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"} | {"OPENAI_LOG": "debug"},
     )  # fmt: skip
-    assert (done.returncode != 0) == fails, done.stderr
+    if outcome == "success":  # the key reached the server, which accepts only KEY
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("id\tname"), done.stdout
+        assert "/v1/audio/voice_consents -> 200" in done.stderr
+    else:
+        assert done.returncode == 1, done.stderr
+        expected = "InternalServerError" if outcome == "server-error" else "APIConnectionError"
+        assert f"error: {expected}" in done.stderr, done.stderr
     assert KEY not in done.stdout and KEY not in done.stderr
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
 from server_helpers import assert_error, sse_events
 
 from openai_audio.testing import AudioServer, Fault
+from openai_audio.testing._faults import FaultRegistry
 
 SPEECH = {
     "model": "gpt-4o-mini-tts",
@@ -134,14 +138,33 @@ def test_stall_zero_answers_normally(server: AudioServer, client: httpx.Client) 
     assert client.get("/audio/voice_consents").status_code == 200
 
 
-def test_stall_ends_on_stop() -> None:
-    with AudioServer() as own:
-        own.inject("stall", stall=300)
-        with pytest.raises(httpx.HTTPError):
-            httpx.get(
-                f"{own.base_url}/audio/voice_consents", headers={"Authorization": "Bearer k"}, timeout=0.2
-            )
-    # Leaving the with-block returned: stop() did not wait out the 300 s stall.
+def test_stall_ends_on_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client stays connected (so only stop() can end the stall): the stalled request must then
+    # be answered normally. Were the stop signal ignored, uvicorn's graceful shutdown would cancel
+    # the request after its grace period and the client would see the connection drop instead.
+    stalled = threading.Event()
+    take = FaultRegistry.take
+
+    def take_and_signal(self: FaultRegistry, *args: Any) -> Fault | None:
+        fault = take(self, *args)
+        if fault is not None and fault.kind == "stall":
+            stalled.set()
+        return fault
+
+    monkeypatch.setattr(FaultRegistry, "take", take_and_signal)
+    own = AudioServer().start()
+    with ThreadPoolExecutor(1) as pool:
+        try:
+            own.inject("stall", stall=300)
+            url = f"{own.base_url}/audio/voice_consents"
+            answer = pool.submit(httpx.get, url, headers={"Authorization": "Bearer k"}, timeout=60)
+            assert stalled.wait(60), "the request never reached the stall"
+        finally:
+            own.stop()
+        response = answer.result(timeout=60)
+    assert response.status_code == 200
+    assert response.json()["object"] == "list"
+    assert [r.status for r in own.requests] == [200]
 
 
 @pytest.mark.parametrize(
