@@ -13,9 +13,11 @@ from . import _config
 from ._call import APICall
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, TimeoutTypes
 from ._logging import configure_from_env
+from ._ratelimit import AsyncPacer, Pacer
 from ._response import raise_for_status, transport_error
 from ._transport import (
     MAX_RETRIES_EXTENSION,
+    RATE_LIMIT_TIMEOUT_EXTENSION,
     STREAM_EXTENSION,
     AsyncRetryTransport,
     AsyncSharedTransport,
@@ -58,7 +60,11 @@ class _ClientBase:
             else _config.to_timeout(timeout, argument="timeout")
         )
         kwargs["timeout"] = effective
-        kwargs["extensions"] = {MAX_RETRIES_EXTENSION: self._config.max_retries, STREAM_EXTENSION: stream}
+        kwargs["extensions"] = {
+            MAX_RETRIES_EXTENSION: self._config.max_retries,
+            STREAM_EXTENSION: stream,
+            RATE_LIMIT_TIMEOUT_EXTENSION: self._config.rate_limit_timeout,
+        }
         return kwargs
 
     @property
@@ -82,17 +88,25 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={config.base_url!r}, max_retries={config.max_retries})"
 
 
-def _add_retries(http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy) -> None:
+def _add_retries(
+    http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy, requests_per_minute: float | None
+) -> None:
     """Retries live in the transport: wrap the client's and every mounted one (proxies from the
-    environment are mounts), unless one already retries (e.g. a RetryTransport with its own sleep)."""
+    environment are mounts), unless one already retries (e.g. a RetryTransport with its own sleep).
+    One pacer for all of them: the client's requests share the account's rate limit."""
     retrying: type[RetryTransport | AsyncRetryTransport] = (
         RetryTransport if isinstance(http, httpx.Client) else AsyncRetryTransport
+    )
+    pacer: Any = (
+        Pacer(requests_per_minute=requests_per_minute)
+        if isinstance(http, httpx.Client)
+        else AsyncPacer(requests_per_minute=requests_per_minute)
     )
 
     def wrap(transport: Any) -> Any:
         if transport is None or isinstance(transport, retrying):
             return transport
-        return retrying(transport, policy)
+        return retrying(transport, policy, pacer=pacer)
 
     http._transport = wrap(http._transport)
     http._mounts = {pattern: wrap(mounted) for pattern, mounted in http._mounts.items()}
@@ -166,6 +180,8 @@ class AudioClient(_ClientBase):
         max_retries: int = _config.DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        rate_limit_timeout: float = _config.DEFAULT_RATE_LIMIT_TIMEOUT,
+        requests_per_minute: float | None = None,
     ) -> None:
         configure_from_env()
         timeout = _timeout_from(http_client, timeout)
@@ -177,11 +193,13 @@ class AudioClient(_ClientBase):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            rate_limit_timeout=rate_limit_timeout,
         )
+        requests_per_minute = _config.check_requests_per_minute(requests_per_minute)
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client()
-        _add_retries(http_client, RetryPolicy(config.max_retries))
+        _add_retries(http_client, RetryPolicy(config.max_retries), requests_per_minute)
         _prepare_http_client(http_client, config)
         self._setup(config, http_client)
 
@@ -245,13 +263,20 @@ class AudioClient(_ClientBase):
         return self._http
 
     def with_options(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        rate_limit_timeout: float | NotGiven = NOT_GIVEN,
     ) -> Self:
-        """A copy with other settings that shares this client's connection pool."""
+        """A copy with other settings that shares this client's connection pool and request pacing."""
         copy = object.__new__(type(self))
         copy._owns_http = False
         copy._is_copy = True
-        copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
+        config = self._config.with_changes(
+            timeout=timeout, max_retries=max_retries, rate_limit_timeout=rate_limit_timeout
+        )
+        copy._setup(config, self._http)
         return copy
 
     # -- sending (the only sync-specific part) --------------------------------
@@ -317,6 +342,8 @@ class AsyncAudioClient(_ClientBase):
         max_retries: int = _config.DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        rate_limit_timeout: float = _config.DEFAULT_RATE_LIMIT_TIMEOUT,
+        requests_per_minute: float | None = None,
     ) -> None:
         configure_from_env()
         timeout = _timeout_from(http_client, timeout)
@@ -328,11 +355,13 @@ class AsyncAudioClient(_ClientBase):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            rate_limit_timeout=rate_limit_timeout,
         )
+        requests_per_minute = _config.check_requests_per_minute(requests_per_minute)
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient()
-        _add_retries(http_client, RetryPolicy(config.max_retries))
+        _add_retries(http_client, RetryPolicy(config.max_retries), requests_per_minute)
         _prepare_http_client(http_client, config)
         self._setup(config, http_client)
 
@@ -396,13 +425,20 @@ class AsyncAudioClient(_ClientBase):
         return self._http
 
     def with_options(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        rate_limit_timeout: float | NotGiven = NOT_GIVEN,
     ) -> Self:
-        """A copy with other settings that shares this client's connection pool."""
+        """A copy with other settings that shares this client's connection pool and request pacing."""
         copy = object.__new__(type(self))
         copy._owns_http = False
         copy._is_copy = True
-        copy._setup(self._config.with_changes(timeout=timeout, max_retries=max_retries), self._http)
+        config = self._config.with_changes(
+            timeout=timeout, max_retries=max_retries, rate_limit_timeout=rate_limit_timeout
+        )
+        copy._setup(config, self._http)
         return copy
 
     # -- sending (the only async-specific part) -------------------------------

@@ -19,6 +19,8 @@ DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 # finds a dead host fast, a long read timeout lets real work finish.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2
+# How long one request keeps retrying 429 rate_limit_exceeded answers (pacing waits included).
+DEFAULT_RATE_LIMIT_TIMEOUT: Final = 600.0
 # A week: far beyond any real request, and well inside what socket timeouts accept.
 MAX_TIMEOUT: Final = 7 * 24 * 3600.0
 
@@ -58,11 +60,18 @@ class ClientConfig:
     timeout: httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str] = field(default_factory=dict)
+    rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT
 
     def with_changes(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        rate_limit_timeout: float | NotGiven = NOT_GIVEN,
     ) -> ClientConfig:
         changes: dict[str, object] = {}
+        if not isinstance(rate_limit_timeout, NotGiven):
+            changes["rate_limit_timeout"] = check_seconds("rate_limit_timeout", rate_limit_timeout)
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = to_timeout(timeout, argument="timeout")
         if not isinstance(max_retries, NotGiven):
@@ -92,6 +101,26 @@ def to_timeout(value: TimeoutTypes, *, argument: str) -> httpx.Timeout:
     if value <= 0 or value > MAX_TIMEOUT or not math.isfinite(value):  # int-vs-float compares never overflow
         raise InvalidArgumentError(argument, f"must be positive seconds up to {MAX_TIMEOUT:g}, got {value}")
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
+
+
+def check_seconds(argument: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError(argument, f"expected seconds, got {type(value).__name__}")
+    if not 0 <= value <= MAX_TIMEOUT or not math.isfinite(value):
+        raise InvalidArgumentError(argument, f"must be seconds from 0 to {MAX_TIMEOUT:g}, got {value}")
+    return float(value)
+
+
+def check_requests_per_minute(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidArgumentTypeError(
+            "requests_per_minute", f"expected a number, got {type(value).__name__}"
+        )
+    if not 0 < value < math.inf:
+        raise InvalidArgumentError("requests_per_minute", f"must be a positive number, got {value}")
+    return float(value)
 
 
 def check_max_retries(value: int) -> int:
@@ -150,6 +179,7 @@ def resolve_config(
     timeout: TimeoutTypes | NotGiven,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
+    rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT,
 ) -> ClientConfig:
     key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
     if not key:
@@ -173,4 +203,5 @@ def resolve_config(
         timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout, argument="timeout"),
         max_retries=check_max_retries(max_retries),
         default_headers=headers,
+        rate_limit_timeout=check_seconds("rate_limit_timeout", rate_limit_timeout),
     )

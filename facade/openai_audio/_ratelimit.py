@@ -22,6 +22,7 @@ wrap it for threads and for event loops (asyncio or trio), with injectable sleep
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -30,6 +31,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 # Pace at this share of the learned limit: the server's bucket then refills a little faster
 # than it is drained and absorbs jitter in when requests arrive.
@@ -274,6 +277,19 @@ class Pacer:
                 self.state.observe(ticket, status, headers or {}, code)
                 self._answered.notify_all()
 
+    def before(self, request: httpx.Request) -> None:
+        """Wait for ``request``'s attempt to be sent (its ticket travels in its extensions)."""
+        self.failed(request)
+        request.extensions[TICKET_EXTENSION] = self.acquire()
+
+    def after(self, request: httpx.Request, response: httpx.Response) -> None:
+        """The attempt got ``response`` (a 429's body read, so its error code counts)."""
+        _observe(self, request, response)
+
+    def failed(self, request: httpx.Request) -> None:
+        """The attempt got no answer (connection error, timeout, cancellation)."""
+        _forget(self, request)
+
 
 class AsyncPacer:
     """The pacer of an async client: one event loop's tasks, sleeps with an awaited ``sleep``."""
@@ -337,3 +353,46 @@ class AsyncPacer:
         else:
             self.state.observe(ticket, status, headers or {}, code)
             self._wake()
+
+    async def before(self, request: httpx.Request) -> None:
+        """Wait for ``request``'s attempt to be sent (its ticket travels in its extensions)."""
+        self.failed(request)
+        request.extensions[TICKET_EXTENSION] = await self.acquire()
+
+    def after(self, request: httpx.Request, response: httpx.Response) -> None:
+        """The attempt got ``response`` (a 429's body read, so its error code counts)."""
+        _observe(self, request, response)
+
+    def failed(self, request: httpx.Request) -> None:
+        """The attempt got no answer (connection error, timeout, cancellation)."""
+        _forget(self, request)
+
+
+# -- the transport's view ----------------------------------------------------------------------------
+
+TICKET_EXTENSION = "openai_audio.pacing_ticket"
+INSUFFICIENT_QUOTA = "insufficient_quota"
+
+
+def error_code(response: httpx.Response) -> str | None:
+    """The ``error.code`` of a read JSON error body, else ``None`` (never raises)."""
+    try:
+        body = json.loads(response.content)
+    except (httpx.ResponseNotRead, ValueError, UnicodeDecodeError):
+        return None
+    inner = body.get("error") if isinstance(body, dict) else None
+    code = inner.get("code") if isinstance(inner, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _forget(pacer: Pacer | AsyncPacer, request: httpx.Request) -> None:
+    ticket = request.extensions.pop(TICKET_EXTENSION, None)
+    if isinstance(ticket, Ticket):
+        pacer.release(ticket, None)
+
+
+def _observe(pacer: Pacer | AsyncPacer, request: httpx.Request, response: httpx.Response) -> None:
+    ticket = request.extensions.pop(TICKET_EXTENSION, None)
+    if isinstance(ticket, Ticket):
+        code = error_code(response) if response.status_code == 429 else None
+        pacer.release(ticket, response.status_code, response.headers, code)

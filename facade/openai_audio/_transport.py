@@ -9,6 +9,12 @@ full answer arrived, and the statuses 408, 409, 429 and 5xx; a server's
 ``Retry-After`` (seconds or an HTTP date) when within a cap, else exponential
 backoff with jitter.
 
+Rate limits: a 429 ``insufficient_quota`` is final (waiting cannot help); any other 429 is
+retried until the request's ``rate_limit_timeout`` has passed since its first attempt, not a
+fixed number of times (``max_retries=0`` still means no retry at all). A client's pacer (see
+``_ratelimit``) is asked before every attempt and told every answer; with one, the pacer does
+the waiting after a 429, so all the client's callers wait together.
+
 Bodies are replayed byte-identically: httpx re-renders a multipart body on each
 attempt and rewinds file parts, and the façade only hands it seekable files (a
 non-seekable stream is spooled to a temporary file first; see ``_files``).
@@ -25,13 +31,16 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._config import DEFAULT_RATE_LIMIT_TIMEOUT
 from ._logging import logger
+from ._ratelimit import INSUFFICIENT_QUOTA, AsyncPacer, Pacer, error_code
 
 # Request extensions the façade sets per call.
 MAX_RETRIES_EXTENSION = "openai_audio.max_retries"
 # A streamed call must get the live body; everything else is read inside the
 # retry loop, so a connection dropped mid-body is retried like any other failure.
 STREAM_EXTENSION = "openai_audio.stream"
+RATE_LIMIT_TIMEOUT_EXTENSION = "openai_audio.rate_limit_timeout"
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 RETRYABLE_ERRORS: tuple[type[Exception], ...] = (
@@ -50,6 +59,8 @@ class RetryPolicy:
     # (a call must not block for minutes): the usual backoff applies instead.
     max_retry_after: float = 60.0
     jitter: float = 0.25
+    # How long a request keeps retrying 429 rate_limit_exceeded answers, from its first attempt.
+    rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT
 
     def backoff(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
         """Exponential delay for retry number ``attempt`` (0-based), minus up to ``jitter``."""
@@ -93,14 +104,40 @@ class RetryPolicy:
         server = self.server_delay(response.headers)
         return server if server is not None else self.backoff(attempt, rand)
 
+    def rate_limit_delay(
+        self, response: httpx.Response, *, retries: int, elapsed: float, timeout: float, paced: bool
+    ) -> float | None:
+        """For a 429 whose body is read: the wait before retrying it (0 when a pacer waits
+        instead), or ``None`` when it is final (quota exhausted, no retries, deadline passed)."""
+        if retries <= 0 or error_code(response) == INSUFFICIENT_QUOTA or not self.should_retry(response):
+            return None
+        pause = self.server_delay(response.headers)
+        if elapsed + (pause or 0.0) > timeout:
+            return None
+        return 0.0 if paced else (pause if pause is not None else self.initial_delay)
+
 
 def _retries_for(request: httpx.Request, policy: RetryPolicy) -> int:
     value = request.extensions.get(MAX_RETRIES_EXTENSION)
     return value if isinstance(value, int) else policy.max_retries
 
 
+def _rate_limit_timeout_for(request: httpx.Request, policy: RetryPolicy) -> float:
+    value = request.extensions.get(RATE_LIMIT_TIMEOUT_EXTENSION)
+    return float(value) if isinstance(value, int | float) else policy.rate_limit_timeout
+
+
 def _describe(request: httpx.Request) -> str:
     return f"{request.method} {request.url.copy_with(query=None)}"
+
+
+def _log_retry(request: httpx.Request, delay: float, reason: str, attempt: int, retries: int) -> None:
+    if reason == "rate limited":  # paced, or until the deadline: no retry count
+        logger.info("retrying %s in %.2fs (rate limited)", _describe(request), delay)
+    else:
+        logger.info(
+            "retrying %s in %.2fs (%s; retry %d of %d)", _describe(request), delay, reason, attempt, retries
+        )
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -113,19 +150,44 @@ class RetryTransport(httpx.BaseTransport):
         *,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
+        pacer: Pacer | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.wrapped = wrapped
         self.policy = policy
+        self.pacer = pacer
         self._sleep = sleep
         self._rand = rand
+        self._clock = clock
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retries = _retries_for(request, self.policy)
         attempt = 0
+        started: float | None = None
+        pacer = self.pacer
         while True:
             try:
+                if pacer is not None:
+                    pacer.before(request)
+                started = self._clock() if started is None else started
                 response = self.wrapped.handle_request(request)
-                if self.policy.should_retry(response) and attempt < retries:
+                rate_delay = None
+                if response.status_code == 429:
+                    response.read()  # a small JSON error: its code says whether waiting can help
+                    rate_delay = self.policy.rate_limit_delay(
+                        response,
+                        retries=retries,
+                        elapsed=self._clock() - started,
+                        timeout=_rate_limit_timeout_for(request, self.policy),
+                        paced=pacer is not None,
+                    )
+                if pacer is not None:
+                    pacer.after(request, response)
+                if rate_delay is not None:
+                    delay, reason = rate_delay, "rate limited"
+                    attempt -= 1  # not counted: 429s are retried until the deadline instead
+                    response.close()
+                elif response.status_code != 429 and self.policy.should_retry(response) and attempt < retries:
                     delay = self.policy.delay_for(response, attempt, self._rand)
                     reason = f"status {response.status_code}"
                     response.close()
@@ -138,20 +200,20 @@ class RetryTransport(httpx.BaseTransport):
                         logger.debug("%s -> %d", _describe(request), response.status_code)
                     return response
             except RETRYABLE_ERRORS as exc:
+                if pacer is not None:
+                    pacer.failed(request)
                 if attempt >= retries:
                     raise
                 delay = self.policy.backoff(attempt, self._rand)
                 reason = type(exc).__name__
+            except BaseException:
+                if pacer is not None:
+                    pacer.failed(request)
+                raise
             attempt += 1
-            logger.info(
-                "retrying %s in %.2fs (%s; retry %d of %d)",
-                _describe(request),
-                delay,
-                reason,
-                attempt,
-                retries,
-            )
-            self._sleep(delay)
+            _log_retry(request, delay, reason, attempt, retries)
+            if delay > 0:
+                self._sleep(delay)
 
     def close(self) -> None:
         self.wrapped.close()
@@ -167,6 +229,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         rand: Callable[[], float] = random.random,
+        pacer: AsyncPacer | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if sleep is None:
             # anyio (an httpx dependency) sleeps on whichever event loop runs the client; imported
@@ -176,16 +240,39 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             sleep = anyio.sleep
         self.wrapped = wrapped
         self.policy = policy
+        self.pacer = pacer
         self._sleep = sleep
         self._rand = rand
+        self._clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retries = _retries_for(request, self.policy)
         attempt = 0
+        started: float | None = None
+        pacer = self.pacer
         while True:
             try:
+                if pacer is not None:
+                    await pacer.before(request)
+                started = self._clock() if started is None else started
                 response = await self.wrapped.handle_async_request(request)
-                if self.policy.should_retry(response) and attempt < retries:
+                rate_delay = None
+                if response.status_code == 429:
+                    await response.aread()  # a small JSON error: its code says whether waiting can help
+                    rate_delay = self.policy.rate_limit_delay(
+                        response,
+                        retries=retries,
+                        elapsed=self._clock() - started,
+                        timeout=_rate_limit_timeout_for(request, self.policy),
+                        paced=pacer is not None,
+                    )
+                if pacer is not None:
+                    pacer.after(request, response)
+                if rate_delay is not None:
+                    delay, reason = rate_delay, "rate limited"
+                    attempt -= 1  # not counted: 429s are retried until the deadline instead
+                    await response.aclose()
+                elif response.status_code != 429 and self.policy.should_retry(response) and attempt < retries:
                     delay = self.policy.delay_for(response, attempt, self._rand)
                     reason = f"status {response.status_code}"
                     await response.aclose()
@@ -198,20 +285,20 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                         logger.debug("%s -> %d", _describe(request), response.status_code)
                     return response
             except RETRYABLE_ERRORS as exc:
+                if pacer is not None:
+                    pacer.failed(request)
                 if attempt >= retries:
                     raise
                 delay = self.policy.backoff(attempt, self._rand)
                 reason = type(exc).__name__
+            except BaseException:
+                if pacer is not None:
+                    pacer.failed(request)
+                raise
             attempt += 1
-            logger.info(
-                "retrying %s in %.2fs (%s; retry %d of %d)",
-                _describe(request),
-                delay,
-                reason,
-                attempt,
-                retries,
-            )
-            await self._sleep(delay)
+            _log_retry(request, delay, reason, attempt, retries)
+            if delay > 0:
+                await self._sleep(delay)
 
     async def aclose(self) -> None:
         await self.wrapped.aclose()
