@@ -22,6 +22,7 @@ wrap it for threads and for event loops (asyncio or trio), with injectable sleep
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -46,6 +47,7 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|ns)")
 _UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
+@functools.lru_cache(maxsize=256)  # answers repeat the same few spellings
 def parse_duration(text: str) -> float | None:
     """Seconds in OpenAI's header spelling (``"6m0s"``, ``"1.2s"``, ``"120ms"``), else ``None``."""
     text = text.strip()
@@ -63,6 +65,29 @@ def parse_duration(text: str) -> float | None:
         except ValueError:
             return None
     return total
+
+
+_WANTED = frozenset(
+    {
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests",
+        "retry-after-ms",
+        "retry-after",
+    }
+)
+
+
+def _pacing_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers pacing reads, in one pass (httpx's lookups scan every header each time)."""
+    if isinstance(headers, httpx.Headers):
+        found: dict[str, str] = {}
+        for raw_name, raw_value in headers.raw:
+            name = raw_name.decode("latin-1").lower()
+            if name in _WANTED:
+                found[name] = raw_value.decode("latin-1")
+        return found
+    return {name.lower(): value for name, value in headers.items() if name.lower() in _WANTED}
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
@@ -84,7 +109,7 @@ def server_pause(headers: Mapping[str, str]) -> float | None:
     return _number(headers, "retry-after")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Ticket:
     """One attempt's place in the schedule."""
 
@@ -170,6 +195,7 @@ class PacingState:
     def observe(self, ticket: Ticket, status: int, headers: Mapping[str, str], code: str | None) -> None:
         """Learn from an answer to ``ticket``'s attempt (``code``: the error code of a 429)."""
         now = self.clock()
+        headers = _pacing_headers(headers)
         first = not self.known
         if ticket.probe:
             self.probing = False
