@@ -398,7 +398,8 @@ def test_soak_mixed_traffic_with_faults_loses_nothing(tmp_path: Path) -> None:
     gc.collect()
     fds_before = open_fds()
 
-    server = AudioServer(host="127.0.0.1", port=0).start()  # a dedicated one: faults must not leak
+    # A dedicated server (faults must not leak) whose log keeps every request of the run.
+    server = AudioServer(host="127.0.0.1", port=0, max_logged_requests=None).start()
     try:
         ctx = Context(server, tmp_path, references(server))
         with AudioClient(base_url=server.base_url, api_key=server.api_key, max_retries=0) as setup:

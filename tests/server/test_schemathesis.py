@@ -17,8 +17,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 from server_helpers import SPEC_PATH, conform, sse_events
 
+from openai_audio._capabilities import BUILTIN_VOICES as VOICES
+from openai_audio._capabilities import SPEECH_MODELS
 from openai_audio.testing import AudioServer, _audio
-from openai_audio.testing._app import SPEECH_MODELS, VOICES
 
 SCHEMA = schemathesis.openapi.from_path(SPEC_PATH)
 OPERATIONS = [

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import os
 import socket
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
-from openai_audio.testing._app import ServerState, create_app
+from openai_audio.testing._app import create_app
 from openai_audio.testing._faults import Fault
-from openai_audio.testing._log import RecordedRequest
+from openai_audio.testing._log import DEFAULT_MAX_REQUESTS, DEFAULT_MAX_VALUE_BYTES, RecordedRequest
+from openai_audio.testing._server_state import ServerState
 
 
 class _QuietDrops(logging.Filter):
@@ -43,12 +46,28 @@ class _Server(uvicorn.Server):
         self._ready.set()
 
 
+class OpenServerWarning(UserWarning):
+    """The server is reachable from other machines and accepts any API key."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
 class AudioServer:
     """A local OpenAI-audio server on ``host:port`` (port 0 picks a free port).
 
-    ``api_keys``: the accepted bearer keys; ``None`` accepts any non-empty key. ``db_path``: keep consents
+    ``api_keys``: the accepted bearer keys; ``None`` accepts any non-empty key (and warns, with an
+    :class:`OpenServerWarning`, when ``host`` is not a loopback address). ``db_path``: keep consents
     and voices in that SQLite file instead of in memory. ``requests_per_minute``: limit each key as
     OpenAI does (see :meth:`set_rate_limit`); ``clock``: the monotonic clock of that limit, for tests.
+    The request log keeps the newest ``max_logged_requests`` requests (``None``: all) and no form
+    value or JSON body over ``max_logged_value_bytes``.
     """
 
     def __init__(
@@ -59,12 +78,27 @@ class AudioServer:
         db_path: str | os.PathLike[str] | None = None,
         requests_per_minute: int | None = None,
         clock: Callable[[], float] | None = None,
+        *,
+        max_logged_requests: int | None = DEFAULT_MAX_REQUESTS,
+        max_logged_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
     ) -> None:
         self.host = host
         self.port = port
         self._state = ServerState(
-            api_keys=api_keys, db_path=db_path, requests_per_minute=requests_per_minute, clock=clock
+            api_keys=api_keys,
+            db_path=db_path,
+            requests_per_minute=requests_per_minute,
+            clock=clock,
+            max_logged_requests=max_logged_requests,
+            max_logged_value_bytes=max_logged_value_bytes,
         )
+        if self._state.api_keys is None and not is_loopback(host):
+            warnings.warn(
+                f"the local OpenAI-audio server on {host!r} is reachable from other machines and "
+                "accepts ANY API key; pass api_keys=[...] (--api-key) to restrict it",
+                OpenServerWarning,
+                stacklevel=2,
+            )
         self.app = create_app(state=self._state)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -76,6 +110,7 @@ class AudioServer:
         """Bind, serve in a daemon thread, and return once requests are accepted."""
         if self._thread is not None:
             raise RuntimeError("server already started")
+        self._state.reopen()  # after stop(): a fresh connection (an in-memory store starts empty)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose protocol
         # says TCP, and without it Nagle plus delayed ACKs cost ~40 ms per keep-alive request.
@@ -113,9 +148,11 @@ class AudioServer:
         return self
 
     def stop(self) -> None:
-        """Stop gracefully: stalled requests end at once, the thread is joined."""
+        """Stop gracefully: stalled requests end at once, the thread is joined, the socket and
+        the store (its SQLite connection) are closed. ``start()`` may be called again."""
         server, thread = self._server, self._thread
         if server is None or thread is None:
+            self._state.close()  # never started (or already stopped): the store may still be open
             return
         if server.loop is not None and not server.loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop may close in the meantime
@@ -135,6 +172,7 @@ class AudioServer:
         self._thread = None
         # A fresh event, so the server can be started again after stop().
         self._state.stopping = asyncio.Event()
+        self._state.close()
 
     def __enter__(self) -> AudioServer:
         return self.start()

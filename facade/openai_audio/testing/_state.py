@@ -70,6 +70,7 @@ class Store:
 
     def __init__(self, db_path: str | os.PathLike[str] | None = None) -> None:
         self._lock = threading.Lock()
+        self._closed = False
         self._db = sqlite3.connect(
             os.fspath(db_path) if db_path is not None else ":memory:", check_same_thread=False
         )
@@ -79,6 +80,11 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def clear(self) -> None:
         with self._lock, self._db:

@@ -1,0 +1,86 @@
+"""``POST /v1/audio/transcriptions`` and ``/translations``: speech to text from the uploaded audio."""
+
+from __future__ import annotations
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from openai_audio.testing import _audio
+from openai_audio.testing._errors import invalid
+from openai_audio.testing._injection import fault_response, sse_response, take_fault
+from openai_audio.testing._pipeline import api_endpoint, request_context
+from openai_audio.testing._requests import classify_form, read_form, sha256_of
+from openai_audio.testing._responses import stt_events, stt_response
+from openai_audio.testing._validation import STT_ARRAYS, STT_SCALARS, SttOptions, stt_options
+
+UNSUPPORTED_FORMAT_MESSAGE = (
+    "Invalid file format. Supported formats: "
+    "['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']"
+)
+
+
+async def _inspect_upload(request: Request, upload: UploadFile) -> tuple[_audio.AudioInfo, str]:
+    await upload.seek(0)
+    head = await upload.read(16)
+    if _audio.upload_format(upload.filename, upload.content_type, head) is None:
+        raise invalid("file", UNSUPPORTED_FORMAT_MESSAGE, code="invalid_file_format")
+    sha = request_context(request).hashes.get(id(upload)) or await sha256_of(upload)
+    info = await anyio.to_thread.run_sync(_audio.inspect_audio, upload.file, upload.size or 0)
+    await upload.seek(0)
+    return info, sha
+
+
+def check_audio(opts: SttOptions, info: _audio.AudioInfo) -> None:
+    """The rules that depend on the audio itself, checked once it has been inspected."""
+    limit = opts.caps.chunking_required_over
+    if limit is not None and opts.chunking is None and info.duration > limit:
+        raise invalid(
+            "chunking_strategy",
+            f"chunking_strategy is required for {opts.model} "
+            f"when the audio is longer than {limit:g} seconds.",
+            code="missing_required_parameter",
+        )
+
+
+async def _speech_to_text(request: Request, *, translation: bool) -> Response:
+    fault = await take_fault(request)
+    form = await read_form(request)
+    try:
+        if fault:
+            return fault_response(fault)
+        fields = classify_form(
+            form,
+            scalars=frozenset({"model", "prompt", "response_format", "temperature"})
+            if translation
+            else STT_SCALARS,
+            arrays=frozenset() if translation else STT_ARRAYS,
+            objects=frozenset() if translation else frozenset({"chunking_strategy"}),
+            files=frozenset({"file"}),
+        )
+        opts = stt_options(fields, translation=translation)
+        info, sha = await _inspect_upload(request, fields.files["file"])
+        check_audio(opts, info)
+        text = info.text if info.text is not None else _audio.words_from_digest(sha, info.duration)
+        tr = _audio.transcript(text, info.duration)
+        if opts.stream:
+            return sse_response(stt_events(tr, opts), request)
+        return stt_response(tr, opts, translation=translation)
+    finally:
+        await form.close()
+
+
+async def create_transcription(request: Request) -> Response:
+    return await _speech_to_text(request, translation=False)
+
+
+async def create_translation(request: Request) -> Response:
+    return await _speech_to_text(request, translation=True)
+
+
+ROUTES = [
+    Route("/v1/audio/transcriptions", api_endpoint(create_transcription), methods=["POST"]),
+    Route("/v1/audio/translations", api_endpoint(create_translation), methods=["POST"]),
+]
