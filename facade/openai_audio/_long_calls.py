@@ -44,7 +44,7 @@ from ._streaming import (
     TranscriptTextSegmentEvent,
 )
 
-__all__ = ["LongCall", "SplittingAsyncEventStream", "SplittingEventStream", "acreate", "create"]
+__all__ = ["AsyncLongCalls", "AsyncSplittingEventStream", "LongCall", "LongCalls", "SplittingEventStream"]
 
 T = TypeVar("T")
 
@@ -58,7 +58,7 @@ _RESERVED_BYTES = 8 * 1024
 class LongCall:
     """Everything about one call that the chunks share."""
 
-    whole: APICall[Any]  # the request for the whole recording, built and checked as always
+    whole: APICall[Any] | None  # the request for the whole recording, built and checked as always
     build: BuildChunk
     fmt: str  # the response format
     limits: SplitLimits
@@ -68,10 +68,23 @@ class LongCall:
     takes_prompt: bool
     known_speakers: Mapping[str, FileInput] | None
     on_chunk_done: Callable[[int, int], None] | None = None
+    upload: Callable[[], APICall[Any]] | None = None
+    """Makes ``whole`` when it was not made yet (a stream prepares its upload when opened)."""
+
+    def make_whole(self) -> APICall[Any]:
+        """The request for the whole recording (prepared now if it was not); blocking."""
+        if self.whole is None:
+            assert self.upload is not None
+            self.whole = self.upload()
+        return self.whole
+
+    def close_whole(self) -> None:
+        if self.whole is not None:
+            self.whole.close()
 
     @property
     def prepared(self) -> PreparedFile:
-        return cast(PreparedFile, self.whole.resources[0])
+        return cast(PreparedFile, self.make_whole().resources[0])
 
     @property
     def diarized(self) -> bool:
@@ -84,6 +97,8 @@ class LongCall:
         return reserved
 
     def split_recording(self) -> SplitRecording | None:
+        """The chunks, or None to send the whole recording; blocking (reads the file)."""
+        self.make_whole()
         if not self.split:
             return None
         return split_if_needed(self.prepared, self.limits, reserved_bytes=self.reserved_bytes())
@@ -137,40 +152,40 @@ def _text_of(result: Any) -> str:
 # -- create ---------------------------------------------------------------------------------------
 
 
-def create(call: LongCall, execute: Callable[[APICall[Any]], Any]) -> Any:
+def _create(call: LongCall, execute: Callable[[APICall[Any]], Any]) -> Any:
     """Send ``call`` whole if it fits (or splitting is off), else chunk by chunk, stitched."""
     try:
         recording = call.split_recording()
     except BaseException:
-        call.whole.close()
+        call.close_whole()
         raise
     if recording is None:
-        return execute(call.whole)
+        return execute(call.make_whole())
     try:
         plan = call.plan(recording, _text_of)
         results = run_chunks(plan, lambda request: execute(call.chunk_call(request)))
         return call.stitch(recording, results, plan)
     finally:
         recording.close()
-        call.whole.close()
+        call.close_whole()
 
 
-async def acreate(call: LongCall, execute: Callable[[APICall[Any]], Awaitable[Any]]) -> Any:
-    """:func:`create` for the async client; reading and splitting run in a worker thread."""
+async def _acreate(call: LongCall, execute: Callable[[APICall[Any]], Awaitable[Any]]) -> Any:
+    """:func:`_create` for the async client; reading and splitting run in a worker thread."""
     try:
         recording = await anyio.to_thread.run_sync(call.split_recording)
     except BaseException:
-        call.whole.close()
+        call.close_whole()
         raise
     if recording is None:
-        return await execute(call.whole)
+        return await execute(call.make_whole())
     try:
         plan = await anyio.to_thread.run_sync(call.plan, recording, _text_of)
         results = await arun_chunks(plan, lambda request: execute(call.chunk_call(request)))
         return call.stitch(recording, results, plan)
     finally:
         await anyio.to_thread.run_sync(recording.close)
-        call.whole.close()
+        call.close_whole()
 
 
 # -- streams --------------------------------------------------------------------------------------
@@ -273,10 +288,10 @@ class SplittingEventStream(EventStream[TranscriptionStreamEvent]):
         try:
             self._recording = self._call.split_recording()
         except BaseException:
-            self._call.whole.close()
+            self._call.close_whole()
             raise
         if self._recording is None:
-            self._inner = self._open_stream(self._call.whole)
+            self._inner = self._open_stream(self._call.make_whole())
             self._inner.__enter__()
             return self
         plan = self._call.plan(self._recording, _stream_text)
@@ -381,12 +396,12 @@ class SplittingEventStream(EventStream[TranscriptionStreamEvent]):
                 if driver is not None:
                     driver.join()
                 recording.close()
-                self._call.whole.close()
+                self._call.close_whole()
 
             # The chunks in flight finish their current event first; nobody waits for that.
             threading.Thread(target=release, daemon=True).start()
         else:
-            self._call.whole.close()
+            self._call.close_whole()
 
 
 def _stream_text(events: Any) -> str:
@@ -396,7 +411,7 @@ def _stream_text(events: Any) -> str:
     return ""
 
 
-class SplittingAsyncEventStream(AsyncEventStream[TranscriptionStreamEvent]):
+class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
     """:class:`SplittingEventStream` for the async client.
 
     Splitting runs in a worker thread. In ``async with``, the chunks stream concurrently in
@@ -430,16 +445,16 @@ class SplittingAsyncEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         try:
             self._recording = await anyio.to_thread.run_sync(self._call.split_recording)
         except BaseException:
-            self._call.whole.close()
+            self._call.close_whole()
             raise
         if self._recording is None:
-            self._inner = self._open_stream(self._call.whole)
+            self._inner = self._open_stream(self._call.make_whole())
             await self._inner.__aenter__()
             return False
         self._plan = await anyio.to_thread.run_sync(self._call.plan, self._recording, _stream_text)
         return True
 
-    async def __aenter__(self) -> SplittingAsyncEventStream:
+    async def __aenter__(self) -> AsyncSplittingEventStream:
         if not await self._split():
             return self
         assert self._recording is not None and self._plan is not None
@@ -582,4 +597,22 @@ class SplittingAsyncEventStream(AsyncEventStream[TranscriptionStreamEvent]):
                 receiver.close()
             if self._recording is not None:
                 await anyio.to_thread.run_sync(self._recording.close)
-            self._call.whole.close()
+            self._call.close_whole()
+
+
+class LongCalls:
+    """What the sync resources call: ``create`` and ``stream`` for a recording of any length.
+
+    Named as a pair with :class:`AsyncLongCalls` so that scripts/unasync.py turns the async
+    resources' calls into these.
+    """
+
+    create = staticmethod(_create)
+    stream = SplittingEventStream
+
+
+class AsyncLongCalls:
+    """What the async resources call; see :class:`LongCalls`."""
+
+    create = staticmethod(_acreate)
+    stream = AsyncSplittingEventStream
