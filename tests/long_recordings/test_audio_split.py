@@ -9,6 +9,7 @@ import wave
 
 import pytest
 
+from helpers.synthetic_speech import FRAMES_PER_CHAR, char_at, pcm_of, sentence_text, speech_wav, wav_bytes
 from openai_audio._audio_split import (
     SharedReader,
     SplitLimits,
@@ -17,8 +18,6 @@ from openai_audio._audio_split import (
     plan_cuts,
     read_wav_layout,
 )
-
-from .conftest import FRAMES_PER_CHAR, char_at, pcm_of, sentence_text, speech_wav, wav_bytes
 
 
 def _plan(data: bytes, limits: SplitLimits) -> tuple[list[tuple[int, int]], object, SharedReader]:

@@ -6,12 +6,11 @@ import io
 
 import pytest
 
+from helpers.synthetic_speech import char_at, sentence_text, speech_wav
 from openai_audio import MissingExtraError
 from openai_audio._audio_split import SplitLimits
 from openai_audio._files import TRANSCRIPTION_UPLOADS, prepare_file
 from openai_audio._long_recordings import split_if_needed
-
-from .conftest import char_at, sentence_text, speech_wav
 
 av = pytest.importorskip("av")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import pcm_of, wav_bytes
+from helpers.synthetic_speech import pcm_of, wav_bytes
 
 _CHILD = r"""
 import json, os, sys

@@ -1,4 +1,4 @@
-"""Synthetic speech for the long-recording tests: the local server's own voice, with known words."""
+"""Synthetic speech with known words: the local server's own voice, for the long-recording tests."""
 
 from __future__ import annotations
 
