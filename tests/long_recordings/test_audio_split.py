@@ -41,14 +41,14 @@ def test_cut_points_fall_in_pauses_never_inside_a_word(max_duration: float) -> N
 
 
 def test_the_longest_pause_in_reach_wins() -> None:
-    # Single spaces (60 ms) between words, ". " (120 ms) every 0.96 s: the search span of a
-    # 4 s limit (its last third) always holds a sentence break, and the cut takes its middle.
-    text = "abc def ghi jk. " * 20
+    # One space between words, two after each sentence (every 1.02 s): the search span of a 4 s
+    # limit (its last third) always holds a sentence break, and the cut takes its middle.
+    text = "abc def ghi jk.  " * 20
     spans, _, _ = _plan(speech_wav(text), SplitLimits(None, 4.0))
     assert len(spans) > 3
     for first, _end in spans[1:]:
         index = first // FRAMES_PER_CHAR
-        assert ". " in (text[index : index + 2], text[index - 1 : index + 1])  # inside the long pause
+        assert ".  " in (text[index - 1 : index + 2], text[index - 2 : index + 1])  # in the double space
 
 
 @pytest.mark.parametrize(("max_bytes", "max_duration"), [(120_000, None), (None, 3.0), (200_000, 3.0)])
