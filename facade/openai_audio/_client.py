@@ -182,6 +182,8 @@ class AudioClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         rate_limit_timeout: float = _config.DEFAULT_RATE_LIMIT_TIMEOUT,
         requests_per_minute: float | None = None,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         configure_from_env()
         timeout = _timeout_from(http_client, timeout)
@@ -194,6 +196,8 @@ class AudioClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
             rate_limit_timeout=rate_limit_timeout,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
         )
         requests_per_minute = _config.check_requests_per_minute(requests_per_minute)
         self._owns_http = http_client is None
@@ -268,13 +272,19 @@ class AudioClient(_ClientBase):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         rate_limit_timeout: float | NotGiven = NOT_GIVEN,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with other settings that shares this client's connection pool and request pacing."""
         copy = object.__new__(type(self))
         copy._owns_http = False
         copy._is_copy = True
         config = self._config.with_changes(
-            timeout=timeout, max_retries=max_retries, rate_limit_timeout=rate_limit_timeout
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit_timeout=rate_limit_timeout,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
         )
         copy._setup(config, self._http)
         return copy
@@ -344,6 +354,8 @@ class AsyncAudioClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         rate_limit_timeout: float = _config.DEFAULT_RATE_LIMIT_TIMEOUT,
         requests_per_minute: float | None = None,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         configure_from_env()
         timeout = _timeout_from(http_client, timeout)
@@ -356,6 +368,8 @@ class AsyncAudioClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
             rate_limit_timeout=rate_limit_timeout,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
         )
         requests_per_minute = _config.check_requests_per_minute(requests_per_minute)
         self._owns_http = http_client is None
@@ -430,13 +444,19 @@ class AsyncAudioClient(_ClientBase):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         rate_limit_timeout: float | NotGiven = NOT_GIVEN,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with other settings that shares this client's connection pool and request pacing."""
         copy = object.__new__(type(self))
         copy._owns_http = False
         copy._is_copy = True
         config = self._config.with_changes(
-            timeout=timeout, max_retries=max_retries, rate_limit_timeout=rate_limit_timeout
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit_timeout=rate_limit_timeout,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
         )
         copy._setup(config, self._http)
         return copy

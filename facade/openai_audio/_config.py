@@ -61,6 +61,9 @@ class ClientConfig:
     max_retries: int
     default_headers: Mapping[str, str] = field(default_factory=dict)
     rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT
+    # Limits a recording is split to (None: no limit); not given: each model's own.
+    max_upload_bytes: int | None | NotGiven = NOT_GIVEN
+    max_duration: float | None | NotGiven = NOT_GIVEN
 
     def with_changes(
         self,
@@ -68,8 +71,14 @@ class ClientConfig:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         rate_limit_timeout: float | NotGiven = NOT_GIVEN,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> ClientConfig:
         changes: dict[str, object] = {}
+        if not isinstance(max_upload_bytes, NotGiven):
+            changes["max_upload_bytes"] = check_max_upload_bytes(max_upload_bytes)
+        if not isinstance(max_duration, NotGiven):
+            changes["max_duration"] = check_max_duration(max_duration)
         if not isinstance(rate_limit_timeout, NotGiven):
             changes["rate_limit_timeout"] = check_seconds("rate_limit_timeout", rate_limit_timeout)
         if not isinstance(timeout, NotGiven):
@@ -86,6 +95,28 @@ class ClientConfig:
             headers["OpenAI-Project"] = self.project
         headers.update(self.default_headers)
         return headers
+
+
+def check_max_upload_bytes(value: object) -> int | None | NotGiven:
+    """The request size a recording is split to; at least 1 KiB, None for no limit."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
+        raise InvalidArgumentError(
+            "max_upload_bytes", f"expected an int of at least 1024 bytes, or None; got {value!r}"
+        )
+    return value
+
+
+def check_max_duration(value: object) -> float | None | NotGiven:
+    """Seconds of audio per request a recording is split to; at least 1, None for no limit."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 1:
+        raise InvalidArgumentError(
+            "max_duration", f"expected a number of seconds >= 1, or None; got {value!r}"
+        )
+    return float(value)
 
 
 def to_timeout(value: TimeoutTypes, *, argument: str) -> httpx.Timeout:
@@ -180,6 +211,8 @@ def resolve_config(
     max_retries: int,
     default_headers: Mapping[str, str] | None,
     rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT,
+    max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+    max_duration: float | None | NotGiven = NOT_GIVEN,
 ) -> ClientConfig:
     key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
     if not key:
@@ -204,4 +237,6 @@ def resolve_config(
         max_retries=check_max_retries(max_retries),
         default_headers=headers,
         rate_limit_timeout=check_seconds("rate_limit_timeout", rate_limit_timeout),
+        max_upload_bytes=check_max_upload_bytes(max_upload_bytes),
+        max_duration=check_max_duration(max_duration),
     )

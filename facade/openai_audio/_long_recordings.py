@@ -40,7 +40,7 @@ from ._audio_split import (
     wav_header,
 )
 from ._capabilities import MAX_UPLOAD_BYTES, transcription_model, translation_model
-from ._config import NOT_GIVEN, NotGiven
+from ._config import NOT_GIVEN, NotGiven, check_max_duration, check_max_upload_bytes
 from ._files import FileInput, PreparedFile
 from .errors import InvalidArgumentError
 
@@ -94,30 +94,8 @@ def check_split_options(
         raise InvalidArgumentError("split", f"expected True or False, got {split!r}")
     if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
         raise InvalidArgumentError("max_concurrency", f"expected an int >= 1, got {max_concurrency!r}")
-    if (
-        not isinstance(max_upload_bytes, NotGiven)
-        and max_upload_bytes is not None
-        and (
-            isinstance(max_upload_bytes, bool)
-            or not isinstance(max_upload_bytes, int)
-            or max_upload_bytes < 1024
-        )
-    ):
-        raise InvalidArgumentError(
-            "max_upload_bytes", f"expected an int of at least 1024 bytes, or None; got {max_upload_bytes!r}"
-        )
-    if (
-        not isinstance(max_duration, NotGiven)
-        and max_duration is not None
-        and (
-            isinstance(max_duration, bool)
-            or not isinstance(max_duration, int | float)
-            or not max_duration >= 1
-        )
-    ):
-        raise InvalidArgumentError(
-            "max_duration", f"expected a number of seconds >= 1, or None; got {max_duration!r}"
-        )
+    check_max_upload_bytes(max_upload_bytes)
+    check_max_duration(max_duration)
 
 
 @dataclass

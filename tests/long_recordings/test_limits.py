@@ -61,3 +61,16 @@ def test_bad_options_name_their_argument(options: dict[str, object], argument: s
     with pytest.raises(InvalidArgumentError) as caught:
         check_split_options(**{**arguments, **options})
     assert caught.value.argument == argument
+
+
+def test_clients_carry_limits_for_compatible_servers() -> None:
+    from openai_audio import AsyncAudioClient, AudioClient
+    from openai_audio._config import NOT_GIVEN
+
+    with AudioClient(api_key="k", base_url="http://127.0.0.1:1/v1", max_duration=600) as client:
+        assert (client._config.max_upload_bytes, client._config.max_duration) == (NOT_GIVEN, 600.0)
+        lifted = client.with_options(max_upload_bytes=None)
+        assert (lifted._config.max_upload_bytes, lifted._config.max_duration) == (None, 600.0)
+    with pytest.raises(InvalidArgumentError) as caught:
+        AsyncAudioClient(api_key="k", max_upload_bytes=0)
+    assert caught.value.argument == "max_upload_bytes"
