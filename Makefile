@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The pinned upstream document (spec/upstream/PROVENANCE.md); SPEC=path/to/newer.yaml to move on.
 SPEC ?= spec/upstream/openai-openapi.yaml
 
-.PHONY: install generate check-generated lint test test-fast demo bench bench-quick soak fuzz update-spec docs clean
+.PHONY: install generate check-generated unasync lint test test-fast demo bench bench-quick soak fuzz update-spec docs clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,15 @@ install: $(STAMP)
 
 generate: $(STAMP)
 	$(PY) scripts/generate.py --upstream $(SPEC)
+	$(PY) scripts/unasync.py
 
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check --upstream $(SPEC)
+	$(PY) scripts/unasync.py --check
+
+# Only the façade's sync twins, from their async sources (part of generate / check-generated).
+unasync: $(STAMP)
+	$(PY) scripts/unasync.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check facade scripts tests examples docs

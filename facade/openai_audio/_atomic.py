@@ -4,6 +4,10 @@ The data goes to a hidden temporary file in the target's folder (same file syste
 ``os.replace`` is an atomic rename); it is fsynced before the rename. On any failure —
 including ``KeyboardInterrupt`` and task cancellation — the temporary file is removed and the
 target is left exactly as it was.
+
+:class:`AsyncAtomicFile` is the same for the async client, with every disk operation on a worker
+thread (see ``_blocking``); the async sources use it and their generated sync twins use
+:class:`AtomicFile`, which has the same methods.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
 
+from ._blocking import to_worker_thread
 from .errors import InvalidArgumentError
 
 _WRITEBACK_STEP = 8 * 1024 * 1024
+# The async twin hands writes to a worker thread in batches of about this size: one thread
+# hop per network chunk would cost more than the write itself.
+ASYNC_WRITE_BATCH: Final = 1024 * 1024
 # Not on macOS or Windows: there the final fsync does all of the writing, as it always did.
 _FADV_DONTNEED: int | None = (
     getattr(os, "POSIX_FADV_DONTNEED", None) if hasattr(os, "posix_fadvise") else None
@@ -60,6 +68,16 @@ class AtomicFile:
         self.temp_path = Path(self._file.name)
         self._done = False
         self._written = self._kicked = 0
+
+    @classmethod
+    def open(cls, target: Path, *, argument: str = "path") -> AtomicFile:
+        """``AtomicFile(target)``; the same call as :meth:`AsyncAtomicFile.open`, not awaited."""
+        return cls(target, argument=argument)
+
+    @property
+    def done(self) -> bool:
+        """Committed or aborted: nothing left to clean up."""
+        return self._done
 
     def write(self, data: bytes) -> None:
         self._file.write(data)
@@ -106,6 +124,61 @@ class AtomicFile:
             self._file.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temp_path)
+
+
+class AsyncAtomicFile:
+    """:class:`AtomicFile` for the async client: the same steps, each on a worker thread.
+
+    Writes are gathered into batches of about :data:`ASYNC_WRITE_BATCH` bytes, so memory stays
+    bounded and the loop makes one thread hop per batch, not per chunk.
+    """
+
+    def __init__(self, file: AtomicFile) -> None:
+        self._file = file
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+
+    @classmethod
+    async def open(cls, target: Path, *, argument: str = "path") -> AsyncAtomicFile:
+        """Check the target and create the temporary file beside it, off the event loop."""
+        file = await to_worker_thread(lambda: AtomicFile(target, argument=argument), undo=AtomicFile.abort)
+        return cls(file)
+
+    @property
+    def target(self) -> Path:
+        return self._file.target
+
+    @property
+    def temp_path(self) -> Path:
+        return self._file.temp_path
+
+    async def write(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= ASYNC_WRITE_BATCH:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        batch, self._pending, self._pending_bytes = b"".join(self._pending), [], 0
+        if batch:
+            await to_worker_thread(lambda: self._file.write(batch))
+
+    async def commit(self) -> Path:
+        """Write what is left, flush to disk and move into place (fsync can take a while)."""
+        await self._flush()
+        return await to_worker_thread(self._file.commit)
+
+    async def abort(self) -> None:
+        """Remove the temporary file, even while the calling task is being cancelled."""
+        import anyio
+
+        self._pending.clear()
+        if self._file.done:
+            return
+        # Shielded: under trio (and anyio) every await in a cancelled scope raises at once,
+        # which would leave the temporary file behind.
+        with anyio.CancelScope(shield=True):
+            await to_worker_thread(self._file.abort)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -65,6 +65,7 @@ __all__ = [
     "PreparedFile",
     "UploadRule",
     "audio_data_url",
+    "may_block",
     "prepare_file",
     "wav_duration",
 ]
@@ -281,6 +282,16 @@ def prepare_file(value: FileInput, *, argument: str, rule: UploadRule) -> Prepar
             argument, f"the file name {prepared.name!r} is not valid Unicode text"
         ) from None
     return prepared
+
+
+def may_block(value: object) -> bool:
+    """Whether preparing ``value`` may wait on a disk or a pipe: anything but bytes in memory.
+
+    The async client prepares such inputs on a worker thread, never on the event loop.
+    """
+    if isinstance(value, tuple) and len(value) > 1:
+        value = value[1]
+    return not isinstance(value, bytes | bytearray | memoryview | io.BytesIO)
 
 
 def _prepare(value: FileInput, argument: str, rule: UploadRule) -> PreparedFile:

@@ -1,70 +1,10 @@
-"""Custom voices, made from an audio sample and a consent recording."""
+"""Custom voices: ``Voices`` (sync) and ``AsyncVoices``.
 
-from __future__ import annotations
+The classes are written once, async, in ``_async/voices.py``; ``Voices`` is generated from it
+(``_sync/voices.py``). The request lives in ``_calls/voices.py``.
+"""
 
-from openai_audio_api.api.audio import create_voice
-from openai_audio_api.models import CreateVoiceRequest, VoiceConsentResource, VoiceResource
+from ._async.voices import AsyncVoices
+from ._sync.voices import Voices
 
-from .._call import APICall
-from .._checks import check_id, check_str
-from .._config import NOT_GIVEN, NotGiven, TimeoutTypes
-from .._files import VOICE_SAMPLE_UPLOADS, FileInput, prepare_file
-from .._response import parse_model
-from ._base import AsyncResource, SyncResource, generated_file
-
-# Fields the generated from_dict copies without checking their types.
-_VOICE_FIELDS = {"id": str, "object": str, "name": str, "created_at": int}
-
-
-def _consent_id(consent: str | VoiceConsentResource) -> str:
-    if isinstance(consent, VoiceConsentResource):
-        return consent.id
-    return check_id("consent", consent)
-
-
-def _create(
-    name: str, audio_sample: FileInput, consent: str | VoiceConsentResource
-) -> APICall[VoiceResource]:
-    check_str("name", name)
-    consent_id = _consent_id(consent)
-    prepared = prepare_file(audio_sample, argument="audio_sample", rule=VOICE_SAMPLE_UPLOADS)
-    body = CreateVoiceRequest(
-        name=name,
-        audio_sample=generated_file(prepared),
-        consent=consent_id,
-    )
-    return APICall(
-        create_voice._get_kwargs(body=body),
-        lambda r: parse_model(r, VoiceResource.from_dict, "voice", _VOICE_FIELDS),
-        [prepared],
-    )
-
-
-class Voices(SyncResource):
-    """``client.voices``: custom voices for speech."""
-
-    def create(
-        self,
-        *,
-        name: str,
-        audio_sample: FileInput,
-        consent: str | VoiceConsentResource,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> VoiceResource:
-        """Create a voice from a sample (at most 10 MiB) and a consent id or object."""
-        return self._client._execute(_create(name, audio_sample, consent), timeout=timeout)
-
-
-class AsyncVoices(AsyncResource):
-    """``client.voices`` for the async client."""
-
-    async def create(
-        self,
-        *,
-        name: str,
-        audio_sample: FileInput,
-        consent: str | VoiceConsentResource,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> VoiceResource:
-        """Create a voice from a sample (at most 10 MiB) and a consent id or object."""
-        return await self._client._execute(_create(name, audio_sample, consent), timeout=timeout)
+__all__ = ["AsyncVoices", "Voices"]

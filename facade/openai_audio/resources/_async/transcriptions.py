@@ -1,0 +1,176 @@
+"""Speech to text: one-shot transcriptions typed by ``response_format``, and streamed events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal, overload
+
+from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
+
+from ..._blocking import AsyncDeferred, to_worker_thread
+from ..._call import APICall
+from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from ..._files import FileInput, may_block
+from ..._streaming import TRANSCRIPTION_EVENTS, AsyncEventStream, TranscriptionStreamEvent, aiter_events
+from .._calls.transcriptions import (
+    DEFAULT_MODEL,
+    ChunkingStrategy,
+    Transcription,
+    TranscriptionDiarized,
+    TranscriptionResult,
+    TranscriptionVerbose,
+    request,
+)
+from ._resource import AsyncResource
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from .._calls.transcriptions import TranscriptionOptions
+
+
+class AsyncTranscriptions(AsyncResource):
+    """``client.transcriptions``: turn audio into text."""
+
+    # One overload per result type; the other keyword arguments are TranscriptionOptions.
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        response_format: Literal["json"] | None = ...,
+        **options: Unpack[TranscriptionOptions],
+    ) -> Transcription: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        response_format: Literal["verbose_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionVerbose: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        response_format: Literal["diarized_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionDiarized: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        response_format: Literal["text", "srt", "vtt"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> str: ...
+    @overload
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        response_format: AudioResponseFormat | None = ...,
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionResult: ...
+    async def create(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        timestamp_granularities: Sequence[TimestampGranularity] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> TranscriptionResult:
+        """Transcribe ``file`` (a path is streamed from disk, never read whole).
+
+        The result type follows ``response_format``: ``Transcription`` for json (the default),
+        ``TranscriptionVerbose`` for verbose_json, ``TranscriptionDiarized`` for diarized_json,
+        ``str`` for text/srt/vtt.
+
+        The spec's rules are checked before anything is sent (for OpenAI's own model names;
+        other names pass through for OpenAI-compatible servers): the formats each model
+        answers, ``timestamp_granularities`` only with verbose_json, ``include=["logprobs"]``
+        only with json, ``temperature`` 0–1. With ``gpt-4o-transcribe-diarize``,
+        ``chunking_strategy`` defaults to ``"auto"`` (the API requires one for audio over 30 s),
+        and ``prompt``/``include``/``timestamp_granularities`` are rejected.
+
+        ``chunking_strategy``: ``"auto"``, a ``VadConfig`` or ``{"type": "server_vad", ...}``.
+        ``known_speakers``: up to 4 ``{name: audio}`` reference clips of 2–10 s each, sent as
+        ``known_speaker_names[]``/``known_speaker_references[]`` data URLs.
+        """
+        upload = request(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=timestamp_granularities,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=False,
+        )
+        call = await to_worker_thread(
+            upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
+        )
+        return await self._client._execute(call, timeout=timeout)
+
+    def stream(
+        self,
+        file: FileInput,
+        *,
+        model: str = DEFAULT_MODEL,
+        response_format: AudioResponseFormat | None = None,
+        language: str | None = None,
+        languages: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+        prompt: str | None = None,
+        temperature: float | None = None,
+        include: Sequence[TranscriptionInclude] | None = None,
+        chunking_strategy: ChunkingStrategy | None = None,
+        known_speakers: Mapping[str, FileInput] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> AsyncEventStream[TranscriptionStreamEvent]:
+        """Transcribe with ``stream=true``: ``TranscriptTextDeltaEvent``s as text arrives,
+        ``TranscriptTextSegmentEvent``s (diarize model with diarized_json), then one
+        ``TranscriptTextDoneEvent``; ``UnknownEvent`` for types this version does not know.
+
+        ``async with client.transcriptions.stream(...) as events: async for event in events: ...``;
+        the response is closed however the loop ends. An error sent in the stream raises
+        ``StreamError``; so does a stream that ends before its done event. Same rules as
+        :meth:`create`, checked here; whisper-1 cannot stream. The async client opens the file
+        when the stream is entered, on a worker thread.
+        """
+        upload = request(
+            file,
+            model=model,
+            response_format=response_format,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=None,
+            chunking_strategy=chunking_strategy,
+            known_speakers=known_speakers,
+            stream=True,
+        )
+        call = AsyncDeferred(upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close)
+        return AsyncEventStream(
+            lambda: self._stream_deferred(call, timeout),
+            lambda r: aiter_events(r, TRANSCRIPTION_EVENTS),
+            call.discard,
+        )

@@ -1,0 +1,95 @@
+"""Translation requests, described once for both clients: checks, the call, parsing by format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final, TypeAlias, TypedDict
+
+import httpx
+
+from openai_audio_api.api.audio import create_translation
+from openai_audio_api.models import (
+    CreateTranslationRequest,
+    CreateTranslationResponseJson,
+    CreateTranslationResponseVerboseJson,
+)
+from openai_audio_api.types import UNSET
+
+from ..._call import APICall
+from ..._capabilities import DEFAULT_TRANSLATION_MODEL, TEXT_FORMATS, TRANSLATION_FORMATS, translation_model
+from ..._checks import check_choice, check_str, check_temperature
+from ..._config import NotGiven, TimeoutTypes
+from ..._files import TRANSLATION_UPLOADS, FileInput, prepare_file
+from ...errors import InvalidArgumentError
+from .._base import generated_file
+from .transcriptions import checked_model, text_body
+
+DEFAULT_MODEL: Final = DEFAULT_TRANSLATION_MODEL
+
+Translation: TypeAlias = CreateTranslationResponseJson
+TranslationVerbose: TypeAlias = CreateTranslationResponseVerboseJson
+TranslationResult: TypeAlias = Translation | TranslationVerbose | str
+
+
+class TranslationOptions(TypedDict, total=False):
+    """The keyword arguments of ``translations.create`` besides ``response_format``, written once
+    for its overloads."""
+
+    model: str
+    prompt: str | None
+    temperature: float | None
+    timeout: TimeoutTypes | NotGiven
+
+
+_NUMBER = (int, float)
+_PARSERS: Final[Mapping[str, Callable[[httpx.Response], TranslationResult]]] = {
+    "json": checked_model(CreateTranslationResponseJson.from_dict, "translation", {"text": str}),
+    "verbose_json": checked_model(
+        CreateTranslationResponseVerboseJson.from_dict,
+        "verbose translation",
+        {"text": str, "language": str, "duration": _NUMBER, "segments": list},
+    ),
+    **{fmt: text_body for fmt in TEXT_FORMATS},
+}
+
+
+def request(
+    file: FileInput, *, model: str, prompt: str | None, response_format: str | None, temperature: float | None
+) -> Callable[[], APICall[TranslationResult]]:
+    """Check the arguments now; the function returned opens the upload (blocking work) and
+    returns the call."""
+    check_str("model", model)
+    fmt = (
+        "json"
+        if response_format is None
+        else check_choice("response_format", response_format, TRANSLATION_FORMATS)
+    )
+    # Other names than OpenAI's pass through for OpenAI-compatible servers.
+    caps = translation_model(model)
+    if caps is not None and fmt not in caps.response_formats:
+        raise InvalidArgumentError(
+            "response_format", f"{model} answers only {', '.join(caps.response_formats)}"
+        )
+    if prompt is not None:
+        check_str("prompt", prompt, allow_empty=True)
+        if caps is not None and not caps.prompt:
+            raise InvalidArgumentError("prompt", f"not supported by {model}")
+    rate = check_temperature(temperature)
+
+    def upload() -> APICall[TranslationResult]:
+        prepared = prepare_file(file, argument="file", rule=TRANSLATION_UPLOADS)
+        try:
+            body = CreateTranslationRequest(
+                file=generated_file(prepared),
+                model=model,
+                prompt=UNSET if prompt is None else prompt,
+                response_format=UNSET if response_format is None else fmt,  # type: ignore[arg-type]
+                temperature=UNSET if rate is None else rate,
+            )
+            kwargs = create_translation._get_kwargs(body=body)
+        except BaseException:
+            prepared.close()
+            raise
+        return APICall(kwargs, _PARSERS[fmt], [prepared])
+
+    return upload
