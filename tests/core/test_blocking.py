@@ -21,20 +21,26 @@ async def test_work_runs_on_a_worker_thread_unless_not_needed() -> None:
 
 
 async def test_what_a_cancelled_call_made_is_undone() -> None:
-    started, release = threading.Event(), threading.Event()
+    started, release, released = threading.Event(), threading.Event(), threading.Event()
     undone: list[str] = []
+
+    def undo(value: str) -> None:
+        undone.append(value)
+        released.set()
 
     def work() -> str:
         started.set()
         release.wait(30)
         return "an open file"
 
-    task = asyncio.create_task(to_worker_thread(work, undo=undone.append))
+    task = asyncio.create_task(to_worker_thread(work, undo=undo))
     await asyncio.to_thread(started.wait, 30)
     task.cancel()
     release.set()  # the thread cannot be interrupted: it finishes, then its result is released
     with pytest.raises(asyncio.CancelledError):
         await task
+    # Whichever finished first, the task or the thread, the value is released exactly once.
+    assert await asyncio.to_thread(released.wait, 30)
     assert undone == ["an open file"]
 
 
