@@ -72,7 +72,7 @@ def test_batch_with_failures_resume_and_force(
     for stem, text in texts.items():
         assert (tmp_path / "out" / f"{stem}.txt").read_text() == text + "\n"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.txt", "three.txt", "two.txt"]
-    assert "transcribed 3 of 6 file(s), 3 failed" in first.stderr
+    assert "transcribed 3 of 6 file(s): 3 done, 0 skipped, 3 failed in " in first.stderr
     failures = [line for line in first.stderr.splitlines() if line.startswith("  failed: ")]
     assert len(failures) == 3
     assert any(line.startswith("  failed: notes.txt: InvalidArgumentError:") for line in failures)
@@ -86,7 +86,7 @@ def test_batch_with_failures_resume_and_force(
     (tmp_path / "out" / "two.txt").unlink()
     second = cli("transcribe", *(f"{stem}.wav" for stem in texts), "--out-dir", "out")
     assert second.returncode == 0, second.stderr
-    assert "transcribed 1 of 3 file(s), 2 skipped" in second.stderr
+    assert "transcribed 1 of 3 file(s): 1 done, 2 skipped, 0 failed in " in second.stderr
     assert (tmp_path / "out" / "two.txt").read_text() == texts["two"] + "\n"
 
     # --force redoes everything; a server error fails just the file it hits.
@@ -108,7 +108,7 @@ def test_batch_with_failures_resume_and_force(
     finally:
         audio_server.clear_faults()
     assert forced.returncode == 1
-    assert "transcribed 2 of 3 file(s), 1 failed" in forced.stderr
+    assert "transcribed 2 of 3 file(s): 2 done, 0 skipped, 1 failed in " in forced.stderr
     assert re.search(r"failed: \w+\.wav: InternalServerError: 500 .* \(request id: req_\w+\)", forced.stderr)
 
 

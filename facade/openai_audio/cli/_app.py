@@ -28,6 +28,7 @@ from openai_audio._capabilities import (
     TRANSLATION_FORMATS,
     model_for_format,
 )
+from openai_audio._config import DEFAULT_RATE_LIMIT_TIMEOUT
 
 from . import _batch, _speak
 from ._errors import register_secret, report
@@ -70,8 +71,8 @@ class Settings:
     def client(self) -> AudioClient:
         return AudioClient(**self.client_kwargs())
 
-    def async_client(self) -> AsyncAudioClient:
-        return AsyncAudioClient(**self.client_kwargs())
+    def async_client(self, **extra: Any) -> AsyncAudioClient:
+        return AsyncAudioClient(**self.client_kwargs(), **extra)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -196,15 +197,37 @@ def _batch_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                 type=click.IntRange(1, 64),
                 default=4,
                 show_default=True,
-                help="Files at once.",
+                help="Files in flight at once (requests are paced to the rate limit regardless).",
             ),
             click.option("--force", is_flag=True, help="Redo files whose output already exists."),
+            click.option(
+                "--requests-per-minute",
+                "rpm",
+                type=click.FloatRange(min=0, min_open=True),
+                metavar="N",
+                help="Send at most N requests/min: give each process sharing one key its share of the "
+                "limit. Default: the limit the API reports.",
+            ),
+            click.option(
+                "--rate-limit-timeout",
+                type=click.FloatRange(min=0),
+                default=DEFAULT_RATE_LIMIT_TIMEOUT,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long one file keeps retrying 429 rate-limit answers before it fails.",
+            ),
         ]
         for option in reversed(options):
             command = option(command)
         return command
 
     return decorate
+
+
+@dataclass(frozen=True)
+class Pacing:
+    requests_per_minute: float | None
+    rate_limit_timeout: float
 
 
 def _run_files(
@@ -216,6 +239,7 @@ def _run_files(
     force: bool,
     operation: _batch.Operation,
     verb: str,
+    pacing: Pacing,
 ) -> int:
     try:
         planned = _batch.plan(files, out_dir, EXTENSIONS[fmt])
@@ -225,7 +249,9 @@ def _run_files(
         out_dir.mkdir(parents=True, exist_ok=True)
     return _batch.run_batch(
         planned,
-        make_client=settings.async_client,
+        make_client=lambda: settings.async_client(
+            requests_per_minute=pacing.requests_per_minute, rate_limit_timeout=pacing.rate_limit_timeout
+        ),
         operation=operation,
         jobs_at_once=jobs,
         force=force,
@@ -246,10 +272,18 @@ def transcribe(
     out_dir: Path | None,
     jobs: int,
     force: bool,
+    rpm: float | None,
+    rate_limit_timeout: float,
     language: str | None,
     stream: bool,
 ) -> int:
-    """Transcribe audio FILES; prints one file's text, or writes each to --out-dir."""
+    """Transcribe audio FILES; prints one file's text, or writes each to --out-dir.
+
+    With --out-dir the batch is resumable: files whose output exists are skipped, so after an
+    interruption the same command finishes the rest. Requests are paced to the account's rate
+    limit; an exhausted quota stops the batch at once (exit 1). The summary on stderr counts
+    done / skipped / failed files and the rate achieved.
+    """
     options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
     # Without --model, a format the default model does not answer picks a model that does.
     wire_format = options["response_format"]
@@ -266,7 +300,8 @@ def transcribe(
     async def operation(client: AsyncAudioClient, file: FileInput) -> str:
         return _render(await client.transcriptions.create(file, **options), fmt)
 
-    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "transcribed")
+    pacing = Pacing(rpm, rate_limit_timeout)
+    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "transcribed", pacing)
 
 
 def _stream_transcript(settings: Settings, path: Path, options: dict[str, Any]) -> int:
@@ -297,6 +332,8 @@ def translate(
     out_dir: Path | None,
     jobs: int,
     force: bool,
+    rpm: float | None,
+    rate_limit_timeout: float,
 ) -> int:
     """Translate speech in FILES into English text; like transcribe."""
     options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
@@ -306,7 +343,8 @@ def translate(
     async def operation(client: AsyncAudioClient, file: FileInput) -> str:
         return _render(await client.translations.create(file, **options), fmt)
 
-    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "translated")
+    pacing = Pacing(rpm, rate_limit_timeout)
+    return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "translated", pacing)
 
 
 # -- uploads with a progress bar -------------------------------------------------------------------
@@ -502,7 +540,10 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()  # usage errors keep click's exit code (2)
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("interrupted", err=True)
+            return 130
         click.echo("Aborted!", err=True)
         return 1
     except KeyboardInterrupt:

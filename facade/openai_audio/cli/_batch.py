@@ -1,7 +1,11 @@
 """Many files through one endpoint: N at a time over the async client, resumable, with a summary.
 
 A job's output file is written atomically, so an existing output means a finished job and is
-skipped on the next run (unless forced). One file's failure never stops the others.
+skipped on the next run (unless forced); a temporary file left by a killed run is removed. One
+file's failure never stops the others, except an exhausted quota (``insufficient_quota``), which
+fails every request alike: the batch stops at once. The client paces the requests to the
+account's rate limit (see ``openai_audio._ratelimit``), so ``-j`` only bounds how many files are
+in flight.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,7 @@ from typing import Literal
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from openai_audio import AsyncAudioClient, FileInput
+from openai_audio.errors import RateLimitError
 
 from ._errors import describe
 from ._output import write_text_atomic
@@ -35,8 +41,25 @@ class Job:
 @dataclass
 class Result:
     job: Job
-    state: Literal["done", "skipped", "failed"]
+    state: Literal["done", "skipped", "failed", "not started"]
     error: str | None = None
+
+
+class _QuotaExhausted(Exception):
+    """Every further request would fail the same way: stop the batch."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def remove_stale_parts(jobs: Sequence[Job]) -> None:
+    """Delete the temporary files a killed run left beside the outputs (``.<name>.*.part``)."""
+    for job in jobs:
+        if job.output is not None:
+            for part in job.output.parent.glob(f".{job.output.name}.*.part"):
+                with contextlib.suppress(OSError):
+                    part.unlink()
 
 
 def plan(sources: Sequence[Path], out_dir: Path | None, extension: str) -> list[Job]:
@@ -126,6 +149,10 @@ async def _run_one(
             sys.stdout.write(text)
             sys.stdout.flush()
         return Result(job, "done")
+    except RateLimitError as exc:
+        if exc.code == "insufficient_quota":
+            raise _QuotaExhausted(describe(exc)) from None
+        return Result(job, "failed", describe(exc))
     except Exception as exc:  # every failure is reported in the summary; the others go on
         return Result(job, "failed", describe(exc))
     finally:
@@ -134,7 +161,13 @@ async def _run_one(
 
 
 async def _run_all(
-    jobs: Sequence[Job], *, client: AsyncAudioClient, operation: Operation, jobs_at_once: int, force: bool
+    jobs: Sequence[Job],
+    *,
+    client: AsyncAudioClient,
+    operation: Operation,
+    jobs_at_once: int,
+    force: bool,
+    stopped: list[str],
 ) -> list[Result]:
     results: dict[Job, Result] = {}
     todo: list[Job] = []
@@ -165,10 +198,14 @@ async def _run_all(
         async with asyncio.TaskGroup() as group:
             for job in todo:
                 group.create_task(guarded(job))
+    except* _QuotaExhausted as quota:
+        # The other jobs were cancelled; their outputs were never written (atomic writes).
+        first = quota.exceptions[0]
+        stopped.append(first.message if isinstance(first, _QuotaExhausted) else str(first))
     finally:
         if bars is not None:
             bars.progress.stop()
-    return [results[job] for job in jobs]
+    return [results.get(job, Result(job, "not started")) for job in jobs]
 
 
 def run_batch(
@@ -179,30 +216,52 @@ def run_batch(
     jobs_at_once: int,
     force: bool,
     verb: str,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Run the jobs, print a summary to stderr (when it adds anything), return the exit code."""
+    stopped: list[str] = []
+    remove_stale_parts(jobs)
 
     async def main() -> list[Result]:
         async with make_client() as client:
             return await _run_all(
-                jobs, client=client, operation=operation, jobs_at_once=jobs_at_once, force=force
+                jobs,
+                client=client,
+                operation=operation,
+                jobs_at_once=jobs_at_once,
+                force=force,
+                stopped=stopped,
             )
 
+    started = clock()
     results = asyncio.run(main())
+    elapsed = clock() - started
     failed = [r for r in results if r.state == "failed"]
     done = sum(r.state == "done" for r in results)
     skipped = sum(r.state == "skipped" for r in results)
+    not_started = sum(r.state == "not started" for r in results)
     if len(jobs) == 1 and jobs[0].output is None:
         # A single file to stdout: just its output, or one error line.
-        if failed:
-            print(f"error: {failed[0].error}", file=sys.stderr, flush=True)
-        return 1 if failed else 0
-    line = f"{verb} {done} of {len(results)} file(s)"
-    extras = [f"{skipped} skipped (output exists; --force redoes)"] if skipped else []
-    if failed:
-        extras.append(f"{len(failed)} failed")
-    print(line + (f", {', '.join(extras)}" if extras else ""), file=sys.stderr)
+        if failed or stopped:
+            print(f"error: {stopped[0] if stopped else failed[0].error}", file=sys.stderr, flush=True)
+        return 1 if failed or stopped else 0
+    print(summary(verb, len(results), done, skipped, len(failed), elapsed), file=sys.stderr)
     for result in failed:
         print(f"  failed: {result.job.source}: {result.error}", file=sys.stderr)
+    if stopped:
+        print(
+            f"error: stopped: the API key's quota is exhausted ({stopped[0]}); {not_started} file(s) not "
+            "started. Finished outputs are kept: run the same command again once the quota is restored.",
+            file=sys.stderr,
+        )
     sys.stderr.flush()
-    return 1 if failed else 0
+    return 1 if failed or stopped else 0
+
+
+def summary(verb: str, total: int, done: int, skipped: int, failed: int, elapsed: float) -> str:
+    """``transcribed 97 of 100 file(s): 97 done, 0 skipped, 3 failed in 21.0 s (277 requests/min)``."""
+    rate = f"{done / elapsed * 60:.0f} requests/min" if elapsed > 0 and done else "no requests done"
+    return (
+        f"{verb} {done} of {total} file(s): {done} done, {skipped} skipped, {failed} failed "
+        f"in {elapsed:.1f} s ({rate})"
+    )
