@@ -13,7 +13,7 @@ _MODULES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-class MissingExtraError(ModuleNotFoundError):
+class ExtraNotInstalledError(ModuleNotFoundError):
     """A feature needs an optional extra that is not installed; the message says how to get it."""
 
     def __init__(self, feature: str, extra: str, module: str) -> None:
@@ -34,7 +34,7 @@ def missing_module(extra: str) -> str | None:
 
 
 def require(extra: str, feature: str) -> None:
-    """Raise MissingExtraError unless every module of ``extra`` can be imported."""
+    """Raise ExtraNotInstalledError unless every module of ``extra`` can be imported."""
     module = missing_module(extra)
     if module is not None:
-        raise MissingExtraError(feature, extra, module)
+        raise ExtraNotInstalledError(feature, extra, module)

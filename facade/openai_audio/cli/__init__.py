@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from openai_audio._extras import MissingExtraError, require
+from openai_audio import _extras
 
 __all__ = ["main"]
 
@@ -16,8 +16,8 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     try:
-        require("cli", "the openai-audio command")
-    except MissingExtraError as exc:
+        _extras.require("cli", "the openai-audio command")
+    except _extras.ExtraNotInstalledError as exc:
         # A base install has the console script too: one line saying what to install, exit 2 (usage).
         print(f"openai-audio: {exc}", file=sys.stderr)
         return 2

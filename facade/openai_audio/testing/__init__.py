@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from openai_audio._extras import require
+from openai_audio import _extras
 
 if TYPE_CHECKING:
     from openai_audio.testing._app import create_app
@@ -41,7 +41,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    require("server", f"openai_audio.testing.{name}")
+    _extras.require("server", f"openai_audio.testing.{name}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

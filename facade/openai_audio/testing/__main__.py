@@ -8,7 +8,7 @@ import sys
 import threading
 from types import FrameType
 
-from openai_audio._extras import MissingExtraError, require
+from openai_audio import _extras
 
 
 def _positive(text: str) -> int:
@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        require("server", "the local server")
-    except MissingExtraError as exc:
+        _extras.require("server", "the local server")
+    except _extras.ExtraNotInstalledError as exc:
         print(f"python -m openai_audio.testing: {exc}", file=sys.stderr)
         return 2
     from openai_audio.testing._server import AudioServer

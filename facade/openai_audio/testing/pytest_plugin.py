@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from openai_audio._extras import MissingExtraError, require
+from openai_audio import _extras
 
 if TYPE_CHECKING:
     from openai_audio.testing._server import AudioServer
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 def audio_server() -> Iterator[AudioServer]:
     """A threaded local OpenAI-audio server on a free loopback port, shared by the session."""
     try:
-        require("server", "the audio_server fixture")
-    except MissingExtraError as exc:
+        _extras.require("server", "the audio_server fixture")
+    except _extras.ExtraNotInstalledError as exc:
         pytest.fail(str(exc), pytrace=False)
     from openai_audio.testing._server import AudioServer
 
