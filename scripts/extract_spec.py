@@ -1,8 +1,10 @@
 """Extract the audio subset of OpenAI's OpenAPI document into ``openapi.yaml``.
 
 The output holds every ``/audio/*`` path, the transitive closure of the
-components they reference and the bearer security scheme, with the fixes
-listed in ``scripts/spec_overrides.yaml`` applied. Running it twice on the
+components they reference and the bearer security scheme, with the fixes and
+the additions ahead of upstream listed in ``scripts/spec_overrides.yaml``
+applied first (components are collected afterwards, and every reference must
+resolve). Running it twice on the
 same input gives byte-identical output; ``spec.lock.json`` records the input's
 sha256 so a reviewer can see which upstream document a build came from.
 
@@ -108,9 +110,12 @@ def resolve(doc: Any, pointer: str) -> Any:
     return node
 
 
-def collect_components(upstream: dict[str, Any], roots: Any) -> dict[str, dict[str, Any]]:
-    """The transitive closure of the components referenced from ``roots``."""
-    found: dict[tuple[str, str], Any] = {}
+def collect_components(components: dict[str, dict[str, Any]], roots: Any) -> dict[str, dict[str, Any]]:
+    """The transitive closure of ``components`` referenced from ``roots``, in their order.
+
+    Every reference must name a whole component that exists: a dangling one is an error.
+    """
+    found: set[tuple[str, str]] = set()
     pending = list(iter_refs(roots))
     while pending:
         ref = pending.pop()
@@ -122,17 +127,18 @@ def collect_components(upstream: dict[str, Any], roots: Any) -> dict[str, dict[s
         key = (parts[1], parts[2])
         if key in found:
             continue
-        target = strip(resolve(upstream, ref[1:]))
-        found[key] = target
-        pending.extend(iter_refs(target))
-    # Upstream order within each section, so a diff of openapi.yaml reads like a
+        if parts[2] not in components.get(parts[1], {}):
+            raise ExtractError(f"dangling reference {ref!r}: no such component")
+        found.add(key)
+        pending.extend(iter_refs(components[parts[1]][parts[2]]))
+    # Upstream order within each section (additions last), so a diff of openapi.yaml reads like a
     # diff of the upstream document.
-    components: dict[str, dict[str, Any]] = {}
-    for section, entries in upstream["components"].items():
-        kept = {name: found[(section, name)] for name in entries if (section, name) in found}
+    collected: dict[str, dict[str, Any]] = {}
+    for section, entries in components.items():
+        kept = {name: value for name, value in entries.items() if (section, name) in found}
         if kept:
-            components[section] = kept
-    return components
+            collected[section] = kept
+    return collected
 
 
 def apply_override(doc: dict[str, Any], override: dict[str, Any]) -> None:
@@ -158,14 +164,42 @@ def apply_override(doc: dict[str, Any], override: dict[str, Any]) -> None:
         raise ExtractError(f"override {pointer!r}: unknown op {op!r}")
 
 
-def extract(upstream: dict[str, Any], overrides: list[dict[str, Any]]) -> dict[str, Any]:
+def check_ahead_of_upstream(upstream: dict[str, Any], additions: list[dict[str, Any]]) -> None:
+    """Each addition must cite its source and still be missing upstream (else it is stale)."""
+    stale = []
+    for addition in additions:
+        pointer = addition["pointer"]
+        if not addition.get("source") or not addition.get("reason"):
+            raise ExtractError(f"addition {pointer!r} needs a source and a reason")
+        guard = addition.get("until_upstream_has", pointer)
+        try:
+            resolve(upstream, guard)
+        except (ExtractError, IndexError, ValueError):
+            continue
+        stale.append(f"  {pointer} (upstream now has {guard}; added from {addition['source']})")
+    if stale:
+        raise ExtractError(
+            "additions ahead of upstream that upstream now has; remove these entries from "
+            "scripts/spec_overrides.yaml so upstream's own definitions take over:\n" + "\n".join(stale)
+        )
+
+
+def load_changes(path: Path = OVERRIDES) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The fixes (``overrides``) and the ``additions`` ahead of upstream listed in ``path``."""
+    data = load_yaml(path)
+    return data["overrides"], data.get("additions", [])
+
+
+def extract(
+    upstream: dict[str, Any],
+    overrides: list[dict[str, Any]],
+    additions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    additions = additions or []
+    check_ahead_of_upstream(upstream, additions)
     paths = {p: strip(item) for p, item in upstream["paths"].items() if p.startswith(PATH_PREFIX)}
     if not paths:
         raise ExtractError(f"no paths start with {PATH_PREFIX!r}")
-    components = collect_components(upstream, paths)
-    components["securitySchemes"] = {
-        SECURITY_SCHEME: upstream["components"]["securitySchemes"][SECURITY_SCHEME]
-    }
     tags = [t for t in upstream.get("tags", []) if t.get("name") == "Audio"]
     doc: dict[str, Any] = {
         "openapi": upstream["openapi"],
@@ -176,9 +210,29 @@ def extract(upstream: dict[str, Any], overrides: list[dict[str, Any]]) -> dict[s
     if tags:
         doc["tags"] = tags
     doc["paths"] = paths
+    # A private copy of every upstream component, so that fixes and additions can reach any of
+    # them; only afterwards is the set cut down to what the (changed) paths reference.
+    doc["components"] = {
+        section: strip(entries)
+        for section, entries in upstream["components"].items()
+        if section != "securitySchemes"
+    }
+    changes = [*overrides, *additions]
+    for change in changes:
+        apply_override(doc, change)
+    components = collect_components(doc["components"], doc["paths"])
+    components["securitySchemes"] = {
+        SECURITY_SCHEME: upstream["components"]["securitySchemes"][SECURITY_SCHEME]
+    }
     doc["components"] = components
-    for override in overrides:
-        apply_override(doc, override)
+    for change in changes:
+        if change["op"] != "remove":
+            try:
+                resolve(doc, change["pointer"])
+            except ExtractError:
+                raise ExtractError(
+                    f"override {change['pointer']!r} targets a component no audio path uses"
+                ) from None
     return doc
 
 
@@ -205,8 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lock", action="store_true", help="do not update the lock file")
     args = parser.parse_args(argv)
 
-    overrides = load_yaml(OVERRIDES)["overrides"]
-    text = dump(extract(load_yaml(args.upstream), overrides))
+    text = dump(extract(load_yaml(args.upstream), *load_changes()))
     args.output.write_text(text, encoding="utf-8")
     if not args.no_lock:
         lock = json.loads(args.lock.read_text()) if args.lock.exists() else {}

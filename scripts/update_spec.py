@@ -56,6 +56,9 @@ class Update:
     spec_changed: bool
     generated_changes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # "pointer — source" of each addition ahead of upstream in force (scripts/spec_overrides.yaml).
+    additions: list[str] = field(default_factory=list)
+    upstream_is_new: bool = False  # not the pinned copy (spec/upstream/) the old output came from
 
     @property
     def changed(self) -> bool:
@@ -71,6 +74,8 @@ class Update:
             "",
             self.diff.render().rstrip("\n"),
         ]
+        if self.additions:
+            lines += ["", *self.additions_lines()]
         if self.generated_changes:
             lines += [
                 "",
@@ -83,6 +88,12 @@ class Update:
         if hints:
             lines += ["", "Next steps:"] + [f"  - {h}" for h in hints]
         return "\n".join(lines) + "\n"
+
+    def additions_lines(self) -> list[str]:
+        if not self.additions:
+            return []
+        heading = "Ahead of upstream (additions in scripts/spec_overrides.yaml, each until upstream has it)"
+        return [heading, *(f"  + {a}" for a in self.additions)]
 
     def hints(self) -> list[str]:
         """What a reviewer should do about this particular change."""
@@ -108,11 +119,12 @@ class Update:
             )
         if d.changes and not d.breaking and d.by_kind(spec_diff.DOCS_CHANGED) != d.changes:
             hints.append("additive changes only: the façade should keep working; run `make test` to confirm")
-        if not self.dry_run:
+        if not self.dry_run and self.upstream_is_new:
             hints.append(
                 "a new upstream document is now the pinned copy (spec/upstream/openai-openapi.yaml): "
                 "update spec/upstream/PROVENANCE.md (source, date, sha256)"
             )
+        if not self.dry_run:
             hints.append(
                 "review `git diff openapi.yaml generated/ spec/ spec.lock.json SPEC_CHANGES.md` "
                 "and commit them together"
@@ -140,9 +152,9 @@ def load_upstream(path: Path) -> tuple[dict[str, Any], bytes]:
 
 def extract_text(upstream: dict[str, Any]) -> str:
     """The NEW openapi.yaml text, exactly as scripts/generate.py will write it."""
-    overrides = extract_spec.load_yaml(extract_spec.OVERRIDES)["overrides"]
+    overrides, additions = extract_spec.load_changes()
     try:
-        return extract_spec.dump(extract_spec.extract(upstream, overrides))
+        return extract_spec.dump(extract_spec.extract(upstream, overrides, additions))
     except extract_spec.ExtractError as exc:
         raise UpdateError(f"extraction failed: {exc}") from exc
     except (KeyError, TypeError, AttributeError) as exc:
@@ -196,7 +208,14 @@ def changelog_entry(update: Update, today: dt.date) -> str:
     return (
         f"\n## {today.isoformat()} — upstream sha256 `{update.upstream_sha256}`\n\n"
         f"openapi.yaml `{update.old_spec_sha256[:12]}` -> `{update.new_spec_sha256[:12]}`\n\n"
-        "```text\n" + update.diff.render().rstrip("\n") + "\n```\n"
+        "```text\n"
+        + "\n".join(
+            [
+                update.diff.render().rstrip("\n"),
+                *(["", *update.additions_lines()] if update.additions else []),
+            ]
+        )
+        + "\n```\n"
     )
 
 
@@ -212,6 +231,9 @@ def update(upstream: Path, *, dry_run: bool = False, log: bool = True) -> Update
     old_text = SPEC.read_bytes() if SPEC.exists() else b""
     old_doc = yaml.safe_load(old_text) if old_text else {}
     upstream_doc, upstream_raw = load_upstream(upstream)
+    pinned_before = (
+        extract_spec.PINNED_UPSTREAM.read_bytes() if extract_spec.PINNED_UPSTREAM.exists() else b""
+    )
     new_text = extract_text(upstream_doc).encode("utf-8")
     new_doc = yaml.safe_load(new_text)
 
@@ -223,6 +245,7 @@ def update(upstream: Path, *, dry_run: bool = False, log: bool = True) -> Update
             raise UpdateError("openapi.yaml written by generate.py differs from this script's extraction")
         generated_changes = compare_snapshots(before, snapshot(GENERATED))
 
+    _, additions = extract_spec.load_changes()
     result = Update(
         diff=spec_diff.diff_specs(old_doc or {}, new_doc),
         upstream_sha256=sha256_bytes(upstream_raw),
@@ -231,6 +254,8 @@ def update(upstream: Path, *, dry_run: bool = False, log: bool = True) -> Update
         spec_changed=old_text != new_text,
         generated_changes=generated_changes,
         dry_run=dry_run,
+        additions=[f"{a['pointer']} — {a['source']}" for a in additions],
+        upstream_is_new=pinned_before != upstream_raw,
     )
     if result.changed and log and not dry_run:
         append_changelog(result)

@@ -20,6 +20,8 @@ from openai_audio_api.api.audio import (
     create_speech,
     create_transcription,
     create_translation,
+    create_voice,
+    delete_voice,
     delete_voice_consent,
     get_voice_consent,
     list_voice_consents,
@@ -32,15 +34,18 @@ from openai_audio_api.models import (
     CreateTranscriptionResponseJson,
     CreateTranscriptionResponseVerboseJson,
     CreateTranslationRequest,
+    CreateVoiceRequest,
+    CreateVoiceRequestType,
     TranscriptionInclude,
     UpdateVoiceConsentRequest,
     VadConfig,
     VoiceConsentListResource,
     VoiceConsentResource,
+    VoiceDeleted,
     VoiceResource,
 )
 from openai_audio_api.models.voice_consent_resource_object import VOICE_CONSENT_RESOURCE_OBJECT_VALUES
-from openai_audio_api.types import File
+from openai_audio_api.types import UNSET, File
 
 AUDIO = b"RIFF\x24\x00\x00\x00WAVEfmt \x00\xff\r\n--not-a-boundary\r\n"  # awkward bytes on purpose
 CONSENT = {
@@ -406,6 +411,71 @@ def test_unknown_voice_name_round_trips() -> None:
     assert CreateTranscriptionRequest(file=audio_file(), model="m", include=[include]).to_dict()[
         "include"
     ] == ["entities"]
+
+
+# Voices: both create modes and deletion (additions ahead of the upstream document) ------------------
+
+VOICE = {"object": "audio.voice", "id": "voice_1", "name": "Ada", "created_at": 1}
+
+
+def test_create_voice_audio_sample_mode_sends_exactly_its_fields(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse.json(VOICE | {"type": "audio_sample"})
+    body = CreateVoiceRequest(name="Ada", audio_sample=audio_file(), consent="cons_1")
+    voice = create_voice.sync_detailed(client=client, body=body).parsed
+    parts = received_parts(recording_server)
+    # No `type`: the API defaults to the audio-sample mode, as the SDK relies on.
+    assert [(p.name, p.filename) for p in parts] == [
+        ("name", None),
+        ("audio_sample", "clip.wav"),
+        ("consent", None),
+    ]
+    assert parts[1].data == AUDIO
+    assert isinstance(voice, VoiceResource)
+    assert (voice.type_, voice.prompt) == ("audio_sample", UNSET)
+
+
+def test_create_voice_prompt_mode_sends_text_fields_only(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse.json(VOICE | {"type": "prompt", "prompt": "A calm, low voice"})
+    mode: CreateVoiceRequestType = "prompt"
+    body = CreateVoiceRequest(
+        name="Ada", type_=mode, prompt="A calm, low voice", model="2026-10-08", script_hint="Hello there."
+    )
+    voice = create_voice.sync_detailed(client=client, body=body).parsed
+    assert recording_server.last.target == "/v1/audio/voices"
+    parts = received_parts(recording_server)
+    assert [(p.name, p.text, p.filename) for p in parts] == [
+        ("name", "Ada", None),
+        ("type", "prompt", None),
+        ("prompt", "A calm, low voice", None),
+        ("model", "2026-10-08", None),
+        ("script_hint", "Hello there.", None),
+    ]
+    assert isinstance(voice, VoiceResource)
+    assert (voice.type_, voice.prompt) == ("prompt", "A calm, low voice")
+
+
+def test_voice_without_type_still_parses() -> None:
+    # Servers that predate the two modes answer without `type`.
+    voice = VoiceResource.from_dict(VOICE)
+    assert (voice.id, voice.type_, voice.prompt) == ("voice_1", UNSET, UNSET)
+
+
+def test_delete_voice_is_a_delete_of_one_path_segment(
+    recording_server: RecordingServer, client: AuthenticatedClient
+) -> None:
+    recording_server.response = CannedResponse.json(
+        {"id": "voice/1", "deleted": True, "object": "audio.voice.deleted"}
+    )
+    deleted = delete_voice.sync_detailed("voice/1", client=client).parsed
+    request = recording_server.last
+    assert (request.method, request.target) == ("DELETE", "/v1/audio/voices/voice%2F1")
+    assert request.body == b""
+    assert isinstance(deleted, VoiceDeleted)
+    assert (deleted.id, deleted.deleted, deleted.object_) == ("voice/1", True, "audio.voice.deleted")
 
 
 # Path parameters -----------------------------------------------------------------------------------

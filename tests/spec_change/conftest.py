@@ -114,13 +114,15 @@ def spec_diff() -> ModuleType:
 @pytest.fixture(scope="session")
 def extracted(upstream_doc: dict[str, Any], extract_spec: ModuleType) -> Callable[..., dict[str, Any]]:
     """``extracted(*mutations)``: the audio subset of a (mutated) upstream, as openapi.yaml reads back."""
-    overrides = extract_spec.load_yaml(extract_spec.OVERRIDES)["overrides"]
+    overrides, additions = extract_spec.load_changes()
 
     def build(*mutations: Mutation) -> dict[str, Any]:
         doc = copy.deepcopy(upstream_doc)
         for mutate in mutations:
             mutate(doc)
-        loaded = yaml.load(extract_spec.dump(extract_spec.extract(doc, overrides)), Loader=yaml.CSafeLoader)
+        loaded = yaml.load(
+            extract_spec.dump(extract_spec.extract(doc, overrides, additions)), Loader=yaml.CSafeLoader
+        )
         assert isinstance(loaded, dict)
         return loaded
 
