@@ -13,7 +13,7 @@ import httpx
 import pytest
 from server_helpers import assert_error, conform, sse_events
 
-from openai_audio.testing import AudioServer, _audio
+from openai_audio.testing import AudioServer, _audio, _media
 
 HAS_SOUNDFILE = _audio.can_encode("flac")  # the optional soundfile package with a working libsndfile
 
@@ -74,8 +74,65 @@ def test_soundfile_formats(client: httpx.Client, fmt: str, magic: bytes, ctype: 
     assert response.content.startswith(magic)
 
 
-def test_aac_has_no_encoder(client: httpx.Client) -> None:
+@pytest.mark.skipif(not _media.available(), reason="PyAV (the media extra) is not installed")
+@pytest.mark.parametrize(
+    ("fmt", "ctype", "filename"),
+    [
+        ("mp3", "audio/mpeg", "speech.mp3"),
+        ("aac", "audio/aac", "speech.aac"),
+        ("opus", "audio/opus", "speech.ogg"),
+        ("flac", "audio/flac", "speech.flac"),
+    ],
+)
+def test_pyav_formats_are_real_audio_heard_back(
+    client: httpx.Client, fmt: str, ctype: str, filename: str
+) -> None:
+    import av
+
+    text = "Real codecs, real audio: 1 2 3!"
+    response = _speech(client, input=text, response_format=fmt)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == ctype
+    data = response.content
+    if fmt == "mp3":  # an ID3 tag, then MPEG frames (not the silent frames made without PyAV)
+        tag_size = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))
+        assert data.startswith(b"ID3") and data[tag_size] == 0xFF
+        assert data[tag_size : tag_size + 4] != _audio.MP3_FRAME[:4]
+    else:
+        assert data.startswith({"aac": b"\xff\xf1", "opus": b"OggS", "flac": b"fLaC"}[fmt])
+    codec = {"mp3": "mp3", "aac": "aac", "opus": "opus", "flac": "flac"}[fmt]
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.audio[0]
+        assert stream.codec_context.name.startswith(codec) or codec in stream.codec_context.name
+        seconds = sum(frame.samples for frame in container.decode(stream)) / stream.codec_context.sample_rate
+    assert seconds == pytest.approx(len(text) * 0.06, abs=0.1)
+    # Heard back through the API (aac carries no tag: from the samples alone).
+    heard = client.post(
+        "/audio/transcriptions", files={"file": (filename, data)}, data={"model": "whisper-1"}
+    )
+    assert heard.status_code == 200, heard.text
+    assert heard.json()["text"] == text
+
+
+@pytest.fixture
+def without_pyav(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server as installed without the media extra (it runs in this process's thread)."""
+    monkeypatch.setattr(_media, "_av", lambda: None)
+
+
+@pytest.mark.usefixtures("without_pyav")
+def test_aac_has_no_encoder_without_pyav(client: httpx.Client) -> None:
     assert_error(_speech(client, response_format="aac"), 400, "response_format")
+
+
+@pytest.mark.usefixtures("without_pyav")
+def test_mp3_without_pyav_is_silent_frames_carrying_the_text(client: httpx.Client) -> None:
+    text = "Tagged, not heard."
+    data = _speech(client, input=text).content
+    tag_size = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))
+    assert data[tag_size : tag_size + len(_audio.MP3_FRAME)] == _audio.MP3_FRAME
+    heard = client.post("/audio/transcriptions", files={"file": ("a.mp3", data)}, data={"model": "whisper-1"})
+    assert heard.json()["text"] == text
 
 
 @pytest.mark.parametrize("fmt", ["wav", "mp3"])

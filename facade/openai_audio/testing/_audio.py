@@ -1,9 +1,16 @@
 """Deterministic "speech synthesis" and "recognition".
 
-Synthesis makes real, playable audio: one short tone per character (silence for spaces and punctuation),
-24 kHz 16-bit mono. The input text is embedded in the container (a private ``oatx`` RIFF chunk in WAV, an
-ID3v2.4 ``TXXX`` frame in MP3, a comment in FLAC/Ogg) so that this server's recognition reads it back
-exactly. Any other audio is "recognised" as words picked deterministically from its sha256.
+Synthesis makes real, playable audio: every character is a decodable pair of tones (see ``_tones``
+for the alphabet and what recognition guarantees), 24 kHz 16-bit mono, generated in chunks. With
+PyAV, mp3/aac/opus/flac are real encodings of those samples; without it mp3 is silent frames.
+
+Recognition hears the samples (WAV and raw PCM with numpy alone, compressed containers with PyAV,
+flac/ogg with soundfile as a fallback), so slices, concatenations, resampled and re-encoded copies
+give back the words they contain, at their positions. The input text is also embedded in the
+container (a private ``oatx`` RIFF chunk in WAV, an ID3v2.4 ``TXXX`` frame in MP3, a comment in
+FLAC/Ogg): it is used only when it says what the samples say (so text beyond ASCII comes back
+exactly from whole files), or when the samples cannot be decoded at all (mp3 without PyAV). Any
+other audio is "recognised" as words picked deterministically from its sha256.
 """
 
 from __future__ import annotations
@@ -21,14 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import IO, Any
 
+from openai_audio.testing import _media, _tones
+
 SAMPLE_RATE = 24_000
 SAMPLE_WIDTH = 2
 MS_PER_CHAR = 60
 CHUNK_BYTES = 64 * 1024
 TEXT_CHUNK_ID = b"oatx"
 ID3_DESCRIPTION = "openai-audio-text"
-# Integer periods (in samples) so every cached tone block starts and ends at a zero crossing.
-_PERIODS = (20, 24, 30, 32, 40, 48, 60, 80)
 # MPEG-2 Layer III, 24 kHz, 32 kbps, mono, no CRC; all-zero side info decodes as silence.
 MP3_FRAME = bytes((0xFF, 0xF3, 0x44, 0xC0)) + bytes(92)
 MP3_FRAME_SAMPLES = 576
@@ -54,14 +61,15 @@ def _soundfile() -> Any:
 
 
 def can_encode(fmt: str) -> bool:
-    if fmt in ("wav", "pcm", "mp3"):
+    if fmt in ("wav", "pcm", "mp3") or _media.can_encode(fmt):
         return True
     return fmt in _SOUNDFILE_FORMATS and _soundfile() is not None
 
 
 @lru_cache(maxsize=256)
 def _tone(period: int, n: int) -> bytes:
-    fade = max(1, min(240, n // 4))  # short ramps avoid clicks between characters
+    """A plain sine block for the exact-size filler (not speech: recognition ignores it)."""
+    fade = max(1, min(240, n // 4))  # short ramps avoid clicks
     samples = array.array("h", bytes(2 * n))
     for i in range(n):
         gain = min(1.0, i / fade, (n - 1 - i) / fade)
@@ -86,7 +94,8 @@ def pcm_chunks(text: str, speed: float) -> Iterator[bytes]:
     parts: list[bytes] = []
     size = 0
     for ch in text:
-        parts.append(_tone(_PERIODS[ord(ch) % len(_PERIODS)], n) if ch.isalnum() else silence)
+        code = _tones.symbol(ch)
+        parts.append(silence if code is None else _tones.char_pcm(code, n, SAMPLE_RATE))
         size += 2 * n
         if size >= CHUNK_BYTES:
             yield b"".join(parts)
@@ -149,14 +158,18 @@ def speech_chunks(fmt: str, text: str, speed: float) -> Iterator[bytes]:
     elif fmt == "wav":
         yield wav_header(pcm_size(text, speed), text)
         yield from pcm_chunks(text, speed)
+    elif fmt == "mp3" and _media.can_encode("mp3"):
+        yield from _media.encode("mp3", pcm_chunks(text, speed), SAMPLE_RATE, text)
     elif fmt == "mp3":
-        yield from _mp3_chunks(text, speed)
+        yield from _mp3_chunks(text, speed)  # without PyAV: silent frames, the text in the tag
     else:
         raise ValueError(f"no incremental encoder for {fmt}")
 
 
 def encode_with_soundfile(fmt: str, text: str, speed: float) -> bytes:
-    """Encode with libsndfile (blocking: run it in a worker thread)."""
+    """Encode with PyAV, else libsndfile (blocking: run it in a worker thread)."""
+    if _media.can_encode(fmt):
+        return b"".join(_media.encode(fmt, pcm_chunks(text, speed), SAMPLE_RATE, text))
     sf = _soundfile()
     container, subtype = _SOUNDFILE_FORMATS[fmt]
     buf = io.BytesIO()
@@ -236,18 +249,41 @@ def upload_format(filename: str | None, content_type: str | None, head: bytes) -
 
 @dataclass(frozen=True)
 class AudioInfo:
-    text: str | None  # text embedded by this server's synthesis, if any
-    duration: float  # seconds: exact where the container says, else estimated from the size
+    text: str | None  # what was said: heard in the samples, or embedded by this server's synthesis
+    duration: float  # seconds: exact where the samples or the container say, else estimated from the size
+
+
+class HeardText(str):
+    """Recognised text that knows where each of its words is in the audio (seconds)."""
+
+    spans: tuple[tuple[float, float], ...]
+
+    def __new__(cls, text: str, spans: tuple[tuple[float, float], ...]) -> HeardText:
+        obj = super().__new__(cls, text)
+        obj.spans = spans
+        return obj
 
 
 def _estimate(size: int) -> float:
     return max(0.1, size / 16_000)  # as if 128 kbit/s
 
 
-def _read_wav(f: IO[bytes], size: int) -> AudioInfo:
+@dataclass(frozen=True)
+class _WavLayout:
+    text: str | None
+    rate: int
+    channels: int
+    bits: int
+    is_float: bool
+    data_offset: int | None
+    data_size: int
+
+
+def _wav_layout(f: IO[bytes], size: int) -> _WavLayout:
     text: str | None = None
-    rate, channels, bits = SAMPLE_RATE, 1, 16
-    data_size: int | None = None
+    rate, channels, bits, tag = SAMPLE_RATE, 1, 16, 1
+    data_offset: int | None = None
+    data_size = 0
     pos = 12
     while pos + 8 <= size:
         f.seek(pos)
@@ -256,18 +292,89 @@ def _read_wav(f: IO[bytes], size: int) -> AudioInfo:
             break
         cid, csize = header[:4], struct.unpack("<I", header[4:])[0]
         if cid == b"fmt " and csize >= 16:
-            _, channels, rate, _, _, bits = struct.unpack("<HHIIHH", f.read(16))
+            tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", f.read(16))
+            if tag == 0xFFFE and csize >= 40:  # WAVE_FORMAT_EXTENSIBLE: the real tag opens the GUID
+                f.read(8)
+                tag = struct.unpack("<H", f.read(2))[0]
         elif cid == TEXT_CHUNK_ID and csize <= 1 << 20:
             text = f.read(csize).decode("utf-8", errors="replace")
         elif cid == b"data":
-            data_size = min(csize, size - pos - 8)
+            data_offset = pos + 8
+            available = size - data_offset
+            # 0 and 0xFFFFFFFF mark a stream written without knowing its length: read to the end.
+            data_size = available if csize in (0, 0xFFFFFFFF) else min(csize, available)
+            break  # chunks after the data are not needed
         pos += 8 + csize + (csize % 2)
-    if data_size is None or not rate or not channels or not bits:
-        return AudioInfo(text, _estimate(size))
-    return AudioInfo(text, data_size / (rate * channels * max(1, bits // 8)))
+    return _WavLayout(text, rate, channels, bits, tag == 3, data_offset, data_size)
 
 
-def _read_mp3(f: IO[bytes], size: int) -> AudioInfo:
+_WAV_BLOCK_BYTES = 1 << 20
+
+
+def _wav_samples(f: IO[bytes], layout: _WavLayout) -> Iterator[Any]:
+    """The data chunk as mono float blocks (numpy), for 8/16/24/32-bit integer and 32/64-bit float."""
+    np = _tones._np()
+    width = layout.bits // 8
+    frame = width * layout.channels
+    assert layout.data_offset is not None
+    f.seek(layout.data_offset)
+    remaining = layout.data_size - layout.data_size % frame
+    block = _WAV_BLOCK_BYTES - _WAV_BLOCK_BYTES % frame
+    while remaining > 0:
+        raw = f.read(min(block, remaining))
+        if not raw:
+            break
+        raw = raw[: len(raw) - len(raw) % frame]
+        remaining -= len(raw)
+        if layout.is_float:
+            samples = np.frombuffer(raw, dtype="<f4" if width == 4 else "<f8").astype(np.float32)
+        elif width == 1:
+            samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128) / 128
+        elif width == 3:
+            bytes3 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+            ints = bytes3[:, 0] | (bytes3[:, 1] << 8) | (bytes3[:, 2] << 16)
+            samples = (np.where(ints >= 1 << 23, ints - (1 << 24), ints)).astype(np.float32) / (1 << 23)
+        else:
+            dtype = "<i2" if width == 2 else "<i4"
+            samples = np.frombuffer(raw, dtype=dtype).astype(np.float32) / float(1 << (8 * width - 1))
+        if layout.channels > 1:
+            samples = samples.reshape(-1, layout.channels).mean(axis=1)
+        yield samples
+
+
+def _numpy_available() -> bool:
+    try:
+        _tones._np()
+    except ImportError:
+        return False
+    return True
+
+
+def _hear_wav(f: IO[bytes], layout: _WavLayout) -> _tones.Heard | None:
+    decodable = (layout.is_float and layout.bits in (32, 64)) or (
+        not layout.is_float and layout.bits in (8, 16, 24, 32)
+    )
+    if layout.data_offset is None or not decodable or layout.rate <= 0 or layout.channels <= 0:
+        return None
+    if not _numpy_available():
+        return None
+    return _tones.decode(_wav_samples(f, layout), layout.rate)
+
+
+def _read_wav(f: IO[bytes], size: int) -> AudioInfo:
+    layout = _wav_layout(f, size)
+    heard = _hear_wav(f, layout)
+    if heard is not None:
+        return _resolve(layout.text, heard)
+    if layout.data_offset is None or not layout.rate or not layout.channels or not layout.bits:
+        return AudioInfo(layout.text, _estimate(size))
+    return AudioInfo(
+        layout.text, layout.data_size / (layout.rate * layout.channels * max(1, layout.bits // 8))
+    )
+
+
+def _id3_text(f: IO[bytes]) -> tuple[str | None, int]:
+    """The text embedded in an ID3v2 TXXX frame by this server, and the tag's size."""
     f.seek(0)
     head = f.read(10)
     text: str | None = None
@@ -283,14 +390,23 @@ def _read_mp3(f: IO[bytes], size: int) -> AudioInfo:
                 payload = body[pos + 10 : pos + 10 + fsize]
                 desc, _, value = payload[1:].partition(b"\x00")
                 if desc.decode("latin-1") == ID3_DESCRIPTION:
-                    text = value.decode("utf-8", errors="replace")
+                    text = value.rstrip(b"\x00").decode("utf-8", errors="replace")
             if fsize == 0:
                 break
             pos += 10 + fsize
+    return text, tag_size
+
+
+def _read_mp3(f: IO[bytes], size: int) -> AudioInfo:
+    text, tag_size = _id3_text(f)
     f.seek(tag_size)
     if f.read(4) == MP3_FRAME[:4]:
+        # The silent frames this server makes without PyAV: only the tag says what was said.
         frames = (size - tag_size) // len(MP3_FRAME)
         return AudioInfo(text, max(0.0, frames * MP3_FRAME_SAMPLES / SAMPLE_RATE))
+    decoded = _media.hear(f)
+    if decoded is not None:
+        return _resolve(text, decoded[0])
     return AudioInfo(text, _estimate(size - tag_size))
 
 
@@ -302,10 +418,29 @@ def _read_soundfile(f: IO[bytes], size: int) -> AudioInfo:
         f.seek(0)
         with sf.SoundFile(f) as snd:
             comment = snd.comment or None
-            duration = snd.frames / snd.samplerate if snd.samplerate else _estimate(size)
+            rate = snd.samplerate
+            if rate and _numpy_available():
+                blocks = snd.blocks(blocksize=1 << 16, dtype="float32", always_2d=True)
+                return _resolve(comment, _tones.decode((b.mean(axis=1) for b in blocks), rate))
+            duration = snd.frames / rate if rate else _estimate(size)
     except Exception:  # any libsndfile failure means "not something we made": estimate instead
         return AudioInfo(None, _estimate(size))
     return AudioInfo(comment, duration)
+
+
+def _resolve(embedded: str | None, heard: _tones.Heard) -> AudioInfo:
+    """What was said, from the samples; the embedded text only where the samples agree with it."""
+    duration = heard.duration
+    if not heard.is_speech:
+        # Silence or foreign audio. The embedded text stands only if it has nothing to hear either.
+        if embedded is not None and not _tones.heard(embedded):
+            return AudioInfo(embedded, duration)
+        return AudioInfo(None, duration)
+    spans = tuple((w.start, w.end) for w in heard.words)
+    said = " ".join(w.text for w in heard.words)
+    if embedded is not None and _tones.heard(embedded) == said:
+        return AudioInfo(HeardText(embedded, spans), duration)  # exact text, even beyond ASCII
+    return AudioInfo(HeardText(said, spans), duration)
 
 
 def inspect_audio(f: IO[bytes], size: int) -> AudioInfo:
@@ -316,6 +451,10 @@ def inspect_audio(f: IO[bytes], size: int) -> AudioInfo:
         return _read_wav(f, size)
     if kind == "mp3":
         return _read_mp3(f, size)
+    decoded = _media.hear(f)
+    if decoded is not None:
+        heard, tag = decoded
+        return _resolve(tag, heard)
     if kind in ("flac", "ogg"):
         return _read_soundfile(f, size)
     return AudioInfo(None, _estimate(size))
@@ -421,12 +560,18 @@ class Transcript:
 
 
 def transcript(text: str, duration: float) -> Transcript:
-    """Timings proportional to character positions: exact for audio made by ``speech_chunks``."""
+    """Word timings where recognition heard them; otherwise proportional to character positions."""
     per_char = duration / len(text) if text else 0.0
     matches = list(re.finditer(r"\S+", text))
-    words = tuple(
-        Word(m.group(), round(m.start() * per_char, 3), round(m.end() * per_char, 3)) for m in matches
-    )
+    if isinstance(text, HeardText) and len(text.spans) == len(matches):
+        words = tuple(
+            Word(m.group(), round(start, 3), round(end, 3))
+            for m, (start, end) in zip(matches, text.spans, strict=True)
+        )
+    else:
+        words = tuple(
+            Word(m.group(), round(m.start() * per_char, 3), round(m.end() * per_char, 3)) for m in matches
+        )
     segments: list[Segment] = []
     first = 0
     for i, m in enumerate(matches):
