@@ -24,8 +24,8 @@ from openai_audio.types import CustomVoice, Voice
 from .conftest import make_wav
 
 LONG_TEXT = "The quick brown fox jumps over the lazy dog. " * 80  # ~3600 chars, megabytes of pcm
-# mp3, wav and pcm the local server can always encode; flac and opus need soundfile (libsndfile,
-# the server-codecs extra, part of dev). aac it cannot encode at all (see the test below).
+# mp3, wav and pcm the local server can always encode; flac and opus need PyAV or soundfile (the
+# server-codecs extra, part of dev), aac needs PyAV (see the tests below).
 FORMATS = ["mp3", "wav", "pcm", "flac", "opus"]
 SOUNDFILE_FORMATS = frozenset({"flac", "opus"})
 # What each container starts with (pcm is headerless). The server's mp3 opens with an ID3v2 tag.
@@ -52,7 +52,7 @@ def _require_encoder(fmt: str) -> None:
 
     if _audio.can_encode(fmt):
         return
-    message = f"the local server cannot encode {fmt} here: install the server-codecs extra (soundfile)"
+    message = f"the local server cannot encode {fmt} here: install the server-codecs extra (PyAV)"
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(message)
     pytest.skip(message)
@@ -103,9 +103,18 @@ def test_stream_reports_the_content_type_of_each_format(client: AudioClient, fmt
         assert client.transcriptions.create(("typed.ogg", body)).text == "Typed."
 
 
-def test_aac_is_valid_for_the_client_but_the_local_server_has_no_encoder(
-    client: AudioClient, server: AudioServer
+def test_aac_is_valid_for_the_client_and_the_local_server_encodes_it_with_pyav(client: AudioClient) -> None:
+    _require_encoder("aac")
+    audio = client.speech.create("Hi there.", voice="alloy", response_format="aac")
+    assert audio[:2] == b"\xff\xf1"  # ADTS, as OpenAI sends it (transcriptions would refuse .aac)
+
+
+def test_aac_is_valid_for_the_client_but_the_local_server_without_pyav_has_no_encoder(
+    client: AudioClient, server: AudioServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from openai_audio.testing import _media
+
+    monkeypatch.setattr(_media, "_av", lambda: None)  # the server runs in this process
     # The client accepts every format of the spec; this server answers aac with a 400 naming it.
     with pytest.raises(BadRequestError) as info:
         client.speech.create("Hi.", voice="alloy", response_format="aac")
