@@ -52,14 +52,26 @@ def test_caption_retries_rate_limits(
     assert len({r.uploads[0].sha256 for r in uploads}) == 1  # the same bytes every time
 
 
-def test_caption_gives_up_eventually(
+def test_caption_gives_up_when_the_quota_is_exhausted(
     client: AudioClient, audio_server_clean: AudioServer, tmp_path: Path
 ) -> None:
     audio = client.speech.save("Not today.", tmp_path / "busy.wav", voice="alloy")
-    audio_server_clean.inject("rate_limit", count=3, retry_after_ms=1)
-    with pytest.raises(RateLimitError):
+    audio_server_clean.set_rate_limit(None, insufficient_quota=True)  # reset after the test
+    with pytest.raises(RateLimitError) as caught:
         caption(client, audio)
+    assert caught.value.code == "insufficient_quota"  # final: never retried
     assert not audio.with_suffix(".srt").exists()
+
+
+def test_caption_gives_up_on_rate_limits_after_its_deadline(
+    client: AudioClient, audio_server_clean: AudioServer, tmp_path: Path
+) -> None:
+    audio = client.speech.save("Not now.", tmp_path / "later.wav", voice="alloy")
+    audio_server_clean.inject("rate_limit", count=3, retry_after_ms=1)
+    # 429 rate_limit_exceeded is retried until rate_limit_timeout (600 s by default), not a count.
+    with pytest.raises(RateLimitError) as caught:
+        caption(client.with_options(rate_limit_timeout=0), audio)
+    assert caught.value.code == "rate_limit_exceeded"
 
 
 def test_requests_are_as_expected(

@@ -45,6 +45,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._batching import AsyncBatchRunner, BatchResult, BatchRunner
     from ._files import FileInput
     from .types import (
         AsyncAudioStream,
@@ -71,30 +72,34 @@ if TYPE_CHECKING:
 
 # The models and stream types load on first use (PEP 562): they pull in the generated models
 # and the SSE parser, which an app pays for only when it touches them.
-_LAZY_FROM = {"FileInput": "._files"} | dict.fromkeys(
-    (
-        "AsyncAudioStream",
-        "AsyncEventStream",
-        "AudioStream",
-        "EventStream",
-        "SpeechAudioDeltaEvent",
-        "SpeechAudioDoneEvent",
-        "SpeechStreamEvent",
-        "Transcription",
-        "TranscriptionDiarized",
-        "TranscriptionStreamEvent",
-        "TranscriptionVerbose",
-        "TranscriptTextDeltaEvent",
-        "TranscriptTextDoneEvent",
-        "TranscriptTextSegmentEvent",
-        "Translation",
-        "TranslationVerbose",
-        "UnknownEvent",
-        "Voice",
-        "VoiceConsent",
-        "VoiceConsentDeleted",
-    ),
-    ".types",
+_LAZY_FROM = (
+    {"FileInput": "._files"}
+    | dict.fromkeys(("AsyncBatchRunner", "BatchResult", "BatchRunner"), "._batching")
+    | dict.fromkeys(
+        (
+            "AsyncAudioStream",
+            "AsyncEventStream",
+            "AudioStream",
+            "EventStream",
+            "SpeechAudioDeltaEvent",
+            "SpeechAudioDoneEvent",
+            "SpeechStreamEvent",
+            "Transcription",
+            "TranscriptionDiarized",
+            "TranscriptionStreamEvent",
+            "TranscriptionVerbose",
+            "TranscriptTextDeltaEvent",
+            "TranscriptTextDoneEvent",
+            "TranscriptTextSegmentEvent",
+            "Translation",
+            "TranslationVerbose",
+            "UnknownEvent",
+            "Voice",
+            "VoiceConsent",
+            "VoiceConsentDeleted",
+        ),
+        ".types",
+    )
 )
 
 
@@ -123,6 +128,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAudioClient",
     "AsyncAudioStream",
+    "AsyncBatchRunner",
     "AsyncEventStream",
     "AsyncPage",
     "AudioClient",
@@ -130,6 +136,8 @@ __all__ = [
     "AudioStream",
     "AuthenticationError",
     "BadRequestError",
+    "BatchResult",
+    "BatchRunner",
     "ConflictError",
     "EventStream",
     "FileInput",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
 
+from ..._batching import DEFAULT_CONCURRENCY, AsyncBatchRunner
 from ..._blocking import AsyncDeferred, to_worker_thread
 from ..._call import APICall
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -19,6 +20,7 @@ from .._calls.transcriptions import (
     TranscriptionDiarized,
     TranscriptionResult,
     TranscriptionVerbose,
+    check_options,
     request,
 )
 from ._resource import AsyncResource
@@ -126,6 +128,35 @@ class AsyncTranscriptions(AsyncResource):
             upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
         )
         return await self._client._execute(call, timeout=timeout)
+
+    def create_many(
+        self,
+        inputs: Iterable[FileInput],
+        *,
+        response_format: AudioResponseFormat | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        **options: Unpack[TranscriptionOptions],
+    ) -> AsyncBatchRunner[FileInput, TranscriptionResult]:
+        """Transcribe many files, yielding each one's outcome as it completes.
+
+        ``async for outcome in client.transcriptions.create_many(paths): ...``; each outcome is a
+        ``BatchResult`` with ``.input``, ``.index`` (its place in ``inputs``) and ``.result``
+        (what :meth:`create` returns) or ``.error`` (the exception it raised). Memory stays
+        bounded for any number of inputs: ``inputs`` is read lazily and at most ``concurrency``
+        files are in flight. Requests are paced to the account's rate limit by the client, so
+        the batch runs near the limit, not into it. An exhausted quota (``insufficient_quota``)
+        starts nothing more: the files in flight are yielded, then that ``RateLimitError`` is
+        raised. Use the runner as a context manager (``async with ... as outcomes:``) so that
+        leaving the loop early stops the batch. The other keyword arguments are :meth:`create`'s,
+        the same for every file, checked once before anything is sent.
+        """
+
+        check_options(response_format, options)
+
+        async def transcribe(file: FileInput) -> TranscriptionResult:
+            return await self.create(file, response_format=response_format, **options)
+
+        return AsyncBatchRunner(transcribe, inputs, concurrency)
 
     def stream(
         self,

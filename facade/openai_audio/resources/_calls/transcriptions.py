@@ -275,3 +275,22 @@ def request(
         return APICall(kwargs, _PARSERS[fmt], [prepared])
 
     return upload
+
+
+def check_options(response_format: str | None, options: TranscriptionOptions) -> None:
+    """Check ``create``'s options once, before a batch sends anything (no file is opened)."""
+    request(
+        b"",
+        model=options.get("model", DEFAULT_MODEL),
+        response_format=response_format,
+        language=options.get("language"),
+        languages=options.get("languages"),
+        keywords=options.get("keywords"),
+        prompt=options.get("prompt"),
+        temperature=options.get("temperature"),
+        include=options.get("include"),
+        timestamp_granularities=options.get("timestamp_granularities"),
+        chunking_strategy=options.get("chunking_strategy"),
+        known_speakers=options.get("known_speakers"),
+        stream=False,
+    )

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
 
+from ..._batching import DEFAULT_CONCURRENCY, BatchRunner
 from ..._blocking import Deferred, in_this_thread
 from ..._call import APICall
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -21,6 +22,7 @@ from .._calls.transcriptions import (
     TranscriptionDiarized,
     TranscriptionResult,
     TranscriptionVerbose,
+    check_options,
     request,
 )
 from ._resource import SyncResource
@@ -128,6 +130,35 @@ class Transcriptions(SyncResource):
             upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
         )
         return self._client._execute(call, timeout=timeout)
+
+    def create_many(
+        self,
+        inputs: Iterable[FileInput],
+        *,
+        response_format: AudioResponseFormat | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        **options: Unpack[TranscriptionOptions],
+    ) -> BatchRunner[FileInput, TranscriptionResult]:
+        """Transcribe many files, yielding each one's outcome as it completes.
+
+        ``for outcome in client.transcriptions.create_many(paths): ...``; each outcome is a
+        ``BatchResult`` with ``.input``, ``.index`` (its place in ``inputs``) and ``.result``
+        (what :meth:`create` returns) or ``.error`` (the exception it raised). Memory stays
+        bounded for any number of inputs: ``inputs`` is read lazily and at most ``concurrency``
+        files are in flight. Requests are paced to the account's rate limit by the client, so
+        the batch runs near the limit, not into it. An exhausted quota (``insufficient_quota``)
+        starts nothing more: the files in flight are yielded, then that ``RateLimitError`` is
+        raised. Use the runner as a context manager (``with ... as outcomes:``) so that
+        leaving the loop early stops the batch. The other keyword arguments are :meth:`create`'s,
+        the same for every file, checked once before anything is sent.
+        """
+
+        check_options(response_format, options)
+
+        def transcribe(file: FileInput) -> TranscriptionResult:
+            return self.create(file, response_format=response_format, **options)
+
+        return BatchRunner(transcribe, inputs, concurrency)
 
     def stream(
         self,
