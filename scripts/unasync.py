@@ -35,6 +35,8 @@ PACKAGE = ROOT / "facade" / "openai_audio"
 NAMES: dict[str, str] = {
     "_async": "_sync",  # module paths: from .._async.x import ... -> from .._sync.x import ...
     "AsyncResource": "SyncResource",
+    "_AsyncStream": "_SyncStream",
+    "async_raw_response_wrapper": "raw_response_wrapper",
     "AsyncIterator": "Iterator",
     "AsyncIterable": "Iterable",
     "AbstractAsyncContextManager": "AbstractContextManager",

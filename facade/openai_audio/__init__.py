@@ -20,6 +20,7 @@ from ._config import (
     NotGiven,
 )
 from ._pagination import AsyncPage, Page
+from ._raw_response import APIResponse
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -47,6 +48,8 @@ from .errors import (
 if TYPE_CHECKING:
     from ._batching import AsyncBatchRunner, BatchResult, BatchRunner
     from ._files import FileInput
+    from .resources._async._streamed import AsyncStreamedAudioResponse, AsyncStreamedEventsResponse
+    from .resources._sync._streamed import StreamedAudioResponse, StreamedEventsResponse
     from .types import (
         AsyncAudioStream,
         AsyncEventStream,
@@ -73,7 +76,13 @@ if TYPE_CHECKING:
 # The models and stream types load on first use (PEP 562): they pull in the generated models
 # and the SSE parser, which an app pays for only when it touches them.
 _LAZY_FROM = (
-    {"FileInput": "._files"}
+    {
+        "FileInput": "._files",
+        "AsyncStreamedAudioResponse": ".resources._async._streamed",
+        "AsyncStreamedEventsResponse": ".resources._async._streamed",
+        "StreamedAudioResponse": ".resources._sync._streamed",
+        "StreamedEventsResponse": ".resources._sync._streamed",
+    }
     | dict.fromkeys(("AsyncBatchRunner", "BatchResult", "BatchRunner"), "._batching")
     | dict.fromkeys(
         (
@@ -123,6 +132,7 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -131,6 +141,8 @@ __all__ = [
     "AsyncBatchRunner",
     "AsyncEventStream",
     "AsyncPage",
+    "AsyncStreamedAudioResponse",
+    "AsyncStreamedEventsResponse",
     "AudioClient",
     "AudioError",
     "AudioStream",
@@ -157,6 +169,8 @@ __all__ = [
     "SpeechAudioDoneEvent",
     "SpeechStreamEvent",
     "StreamError",
+    "StreamedAudioResponse",
+    "StreamedEventsResponse",
     "TranscriptTextDeltaEvent",
     "TranscriptTextDoneEvent",
     "TranscriptTextSegmentEvent",

@@ -1,4 +1,8 @@
-"""Cursor pages (``after`` = the last id seen) and lazy iteration over all of them."""
+"""Cursor pages (``after`` = the last id seen) and lazy iteration over all of them.
+
+As in the official SDK, iterating a page walks every item of it and of every following page
+(fetched as iteration reaches them); ``.data`` is this page's items.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,8 @@ class _PageBase(Generic[T]):
         self.first_id = first_id
         self.last_id = last_id
 
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.data)
-
     def __len__(self) -> int:
+        """The number of items on this page (``len(page.data)``)."""
         return len(self.data)
 
     def __getitem__(self, index: int) -> T:
@@ -36,8 +38,11 @@ class _PageBase(Generic[T]):
         return f"{name}(items={len(self.data)}, has_more={self.has_more}, last_id={self.last_id!r})"
 
 
+_NO_NEXT_PAGE = "no next page: check page.has_next_page() before page.get_next_page()"
+
+
 class Page(_PageBase[T]):
-    """One page of a list; iterating it yields this page's items."""
+    """One page of a list; iterating it walks every item of every page from this one on."""
 
     def __init__(
         self,
@@ -58,16 +63,32 @@ class Page(_PageBase[T]):
         assert self.last_id is not None
         return self._fetch(self.last_id)
 
-    def iter_all(self) -> Iterator[T]:
-        """Items of this page and every following one, fetched as needed."""
+    def get_next_page(self) -> Page[T]:
+        """The following page; ``RuntimeError`` after the last one (the SDK's behaviour)."""
+        page = self.next_page()
+        if page is None:
+            raise RuntimeError(_NO_NEXT_PAGE)
+        return page
+
+    def iter_pages(self) -> Iterator[Page[T]]:
+        """This page and every following one, fetched as needed."""
         page: Page[T] | None = self
         while page is not None:
-            yield from page.data
+            yield page
             page = page.next_page()
+
+    def iter_all(self) -> Iterator[T]:
+        """Items of this page and every following one, fetched as needed."""
+        for page in self.iter_pages():
+            yield from page.data
+
+    def __iter__(self) -> Iterator[T]:
+        return self.iter_all()
 
 
 class AsyncPage(_PageBase[T]):
-    """One page of a list for the async client; ``async for`` yields this page's items."""
+    """One page of a list for the async client; ``async for`` walks every item of every page
+    from this one on."""
 
     def __init__(
         self,
@@ -81,10 +102,6 @@ class AsyncPage(_PageBase[T]):
         super().__init__(data, has_more=has_more, first_id=first_id, last_id=last_id)
         self._fetch = fetch
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        for item in self.data:
-            yield item
-
     async def next_page(self) -> AsyncPage[T] | None:
         """The following page, or ``None`` after the last one."""
         if not self.has_next_page():
@@ -92,10 +109,25 @@ class AsyncPage(_PageBase[T]):
         assert self.last_id is not None
         return await self._fetch(self.last_id)
 
-    async def iter_all(self) -> AsyncIterator[T]:
-        """Items of this page and every following one, fetched as needed (``async for``)."""
+    async def get_next_page(self) -> AsyncPage[T]:
+        """The following page; ``RuntimeError`` after the last one (the SDK's behaviour)."""
+        page = await self.next_page()
+        if page is None:
+            raise RuntimeError(_NO_NEXT_PAGE)
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """This page and every following one, fetched as needed (``async for``)."""
         page: AsyncPage[T] | None = self
         while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def iter_all(self) -> AsyncIterator[T]:
+        """Items of this page and every following one, fetched as needed (``async for``)."""
+        async for page in self.iter_pages():
             for item in page.data:
                 yield item
-            page = await page.next_page()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self.iter_all()

@@ -14,10 +14,12 @@ from typing import Any, assert_type
 import httpx
 
 from openai_audio import (
+    APIResponse,
     AsyncAudioClient,
     AsyncAudioStream,
     AsyncEventStream,
     AsyncPage,
+    AsyncStreamedAudioResponse,
     AudioClient,
     AudioStream,
     EventStream,
@@ -25,6 +27,7 @@ from openai_audio import (
     SpeechAudioDeltaEvent,
     SpeechAudioDoneEvent,
     SpeechStreamEvent,
+    StreamedAudioResponse,
     Transcription,
     TranscriptionDiarized,
     TranscriptionStreamEvent,
@@ -248,3 +251,33 @@ async def async_clients() -> None:
         assert_type(client.with_options(max_retries=1), AsyncAudioClient)
         assert_type(client.http_client, httpx.AsyncClient)
     AsyncAudioClient(http_client=httpx.Client())  # type: ignore[arg-type]
+
+
+def raw_and_streamed_responses(client: AudioClient) -> None:
+    vc = client.voice_consents
+    assert_type(vc.with_raw_response.retrieve("cons_1"), APIResponse[VoiceConsent])
+    assert_type(vc.with_raw_response.list(limit=2).parse(), Page[VoiceConsent])
+    assert_type(client.speech.with_raw_response.create("x", voice="alloy").parse(), bytes)
+    raw_srt = client.transcriptions.with_raw_response.create("a.wav", response_format="srt")
+    assert_type(raw_srt, APIResponse[str])  # the per-format overloads survive the wrapper
+    assert_type(raw_srt.request_id, str | None)
+    with client.speech.with_streaming_response.create("x", voice="alloy") as streamed:
+        assert_type(streamed, StreamedAudioResponse)
+        assert_type(streamed.parse(), bytes)
+    with client.transcriptions.with_streaming_response.stream("a.wav") as events:
+        assert_type(events.parse(), EventStream[TranscriptionStreamEvent])
+    page = vc.list(extra_headers={"X-A": "1"}, extra_query={"q": 1}, extra_body={"b": [1]}, timeout=5)
+    assert_type(page.get_next_page(), Page[VoiceConsent])
+    assert_type(page.iter_pages(), Iterator[Page[VoiceConsent]])
+    vc.list(extra_headers={"X-A": 1})  # type: ignore[dict-item]
+
+
+async def async_raw_and_streamed_responses(client: AsyncAudioClient) -> None:
+    raw = await client.transcriptions.with_raw_response.create("a.wav", response_format="verbose_json")
+    assert_type(raw.parse(), TranscriptionVerbose)
+    async with client.speech.with_streaming_response.create("x", voice="alloy") as streamed:
+        assert_type(streamed, AsyncStreamedAudioResponse)
+        assert_type(await streamed.parse(), bytes)
+    page = await client.voice_consents.list()
+    assert_type(await page.get_next_page(), AsyncPage[VoiceConsent])
+    assert_type(page.iter_pages(), AsyncIterator[AsyncPage[VoiceConsent]])

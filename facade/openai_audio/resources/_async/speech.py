@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 from openai_audio_api.models import SpeechResponseFormat
 
 from ..._atomic import AsyncAtomicFile
+from ..._call import Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from ..._raw_response import async_raw_response_wrapper
 from ..._streaming import (
     SPEECH_EVENTS,
     AsyncAudioStream,
@@ -19,10 +22,23 @@ from ..._streaming import (
 )
 from .._calls.speech import DEFAULT_MODEL, VoiceInput, call, check_chunk_size, request, save_target
 from ._resource import AsyncResource
+from ._streamed import streamed_audio, streamed_events
 
 
 class AsyncSpeech(AsyncResource):
     """``client.speech``: generate audio from text."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSpeechWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return AsyncSpeechWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSpeechWithStreamingResponse:
+        """The streaming methods as the SDK's streamed responses: ``async with ... as response``
+        gives status and headers at once; the body is read only when asked."""
+        return AsyncSpeechWithStreamingResponse(self)
 
     async def create(
         self,
@@ -33,6 +49,9 @@ class AsyncSpeech(AsyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """The whole audio file (mp3 unless ``response_format`` says otherwise) in memory.
@@ -48,7 +67,7 @@ class AsyncSpeech(AsyncResource):
             response_format=response_format,
             speed=speed,
         )
-        return await self._client._execute(call(speech), timeout=timeout)
+        return await self._send(call(speech), timeout, extra_headers, extra_query, extra_body)
 
     def stream(
         self,
@@ -60,6 +79,9 @@ class AsyncSpeech(AsyncResource):
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
         chunk_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncAudioStream:
         """The audio as it is generated, never buffered whole.
@@ -77,7 +99,7 @@ class AsyncSpeech(AsyncResource):
             speed=speed,
         )
         size = check_chunk_size(chunk_size)
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         return AsyncAudioStream(
             lambda: self._client._stream(sent, timeout=timeout), lambda r: aiter_audio(r, size), sent.close
         )
@@ -91,6 +113,9 @@ class AsyncSpeech(AsyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncEventStream[SpeechStreamEvent]:
         """Typed events (``stream_format="sse"``): ``SpeechAudioDeltaEvent`` chunks, then one
@@ -107,7 +132,7 @@ class AsyncSpeech(AsyncResource):
             speed=speed,
             sse=True,
         )
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         return AsyncEventStream(
             lambda: self._client._stream(sent, timeout=timeout),
             lambda r: aiter_events(r, SPEECH_EVENTS),
@@ -124,6 +149,9 @@ class AsyncSpeech(AsyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Path:
         """Stream the audio into ``path`` atomically and return it.
@@ -137,7 +165,7 @@ class AsyncSpeech(AsyncResource):
         speech = request(
             input, voice=voice, model=model, instructions=instructions, response_format=fmt, speed=speed
         )
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         out = await AsyncAtomicFile.open(target)
         try:
             async with self._client._stream(sent, timeout=timeout) as response:
@@ -146,3 +174,18 @@ class AsyncSpeech(AsyncResource):
             return await out.commit()
         finally:
             await out.abort()  # a no-op after commit
+
+
+class AsyncSpeechWithRawResponse:
+    """``client.speech.with_raw_response``."""
+
+    def __init__(self, speech: AsyncSpeech) -> None:
+        self.create = async_raw_response_wrapper(speech.create)
+
+
+class AsyncSpeechWithStreamingResponse:
+    """``client.speech.with_streaming_response``."""
+
+    def __init__(self, speech: AsyncSpeech) -> None:
+        self.create = streamed_audio(speech.stream)
+        self.stream_events = streamed_events(speech.stream_events)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
 
 from ..._batching import DEFAULT_CONCURRENCY, AsyncBatchRunner
 from ..._blocking import AsyncDeferred, to_worker_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
+from ..._raw_response import async_raw_response_wrapper
 from ..._streaming import TRANSCRIPTION_EVENTS, AsyncEventStream, TranscriptionStreamEvent, aiter_events
 from .._calls.transcriptions import (
     DEFAULT_MODEL,
@@ -24,6 +26,7 @@ from .._calls.transcriptions import (
     request,
 )
 from ._resource import AsyncResource
+from ._streamed import streamed_events
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -33,6 +36,18 @@ if TYPE_CHECKING:
 
 class AsyncTranscriptions(AsyncResource):
     """``client.transcriptions``: turn audio into text."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTranscriptionsWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return AsyncTranscriptionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTranscriptionsWithStreamingResponse:
+        """The streaming methods as the SDK's streamed responses: ``async with ... as response``
+        gives status and headers at once; the body is read only when asked."""
+        return AsyncTranscriptionsWithStreamingResponse(self)
 
     # One overload per result type; the other keyword arguments are TranscriptionOptions.
     @overload
@@ -90,6 +105,9 @@ class AsyncTranscriptions(AsyncResource):
         timestamp_granularities: Sequence[TimestampGranularity] | None = None,
         chunking_strategy: ChunkingStrategy | None = None,
         known_speakers: Mapping[str, FileInput] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> TranscriptionResult:
         """Transcribe ``file`` (a path is streamed from disk, never read whole).
@@ -127,7 +145,7 @@ class AsyncTranscriptions(AsyncResource):
         call = await to_worker_thread(
             upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
         )
-        return await self._client._execute(call, timeout=timeout)
+        return await self._send(call, timeout, extra_headers, extra_query, extra_body)
 
     def create_many(
         self,
@@ -172,6 +190,9 @@ class AsyncTranscriptions(AsyncResource):
         include: Sequence[TranscriptionInclude] | None = None,
         chunking_strategy: ChunkingStrategy | None = None,
         known_speakers: Mapping[str, FileInput] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncEventStream[TranscriptionStreamEvent]:
         """Transcribe with ``stream=true``: ``TranscriptTextDeltaEvent``s as text arrives,
@@ -201,7 +222,21 @@ class AsyncTranscriptions(AsyncResource):
         )
         call = AsyncDeferred(upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close)
         return AsyncEventStream(
-            lambda: self._stream_deferred(call, timeout),
+            lambda: self._stream_deferred(call, timeout, extra_headers, extra_query, extra_body),
             lambda r: aiter_events(r, TRANSCRIPTION_EVENTS),
             call.discard,
         )
+
+
+class AsyncTranscriptionsWithRawResponse:
+    """``client.transcriptions.with_raw_response``."""
+
+    def __init__(self, transcriptions: AsyncTranscriptions) -> None:
+        self.create = async_raw_response_wrapper(transcriptions.create)
+
+
+class AsyncTranscriptionsWithStreamingResponse:
+    """``client.transcriptions.with_streaming_response``."""
+
+    def __init__(self, transcriptions: AsyncTranscriptions) -> None:
+        self.stream = streamed_events(transcriptions.stream)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import TranslationResponseFormat
 
 from ..._blocking import to_worker_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
+from ..._raw_response import async_raw_response_wrapper
 from .._calls.translations import DEFAULT_MODEL, Translation, TranslationResult, TranslationVerbose, request
 from ._resource import AsyncResource
 
@@ -21,6 +23,12 @@ if TYPE_CHECKING:
 
 class AsyncTranslations(AsyncResource):
     """``client.translations``: speech in any language to English text."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTranslationsWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return AsyncTranslationsWithRawResponse(self)
 
     # One overload per result type; the other keyword arguments are TranslationOptions.
     @overload
@@ -63,6 +71,9 @@ class AsyncTranslations(AsyncResource):
         prompt: str | None = None,
         response_format: TranslationResponseFormat | None = None,
         temperature: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> TranslationResult:
         """Translate ``file`` into English. The result type follows ``response_format``:
@@ -72,4 +83,11 @@ class AsyncTranslations(AsyncResource):
             file, model=model, prompt=prompt, response_format=response_format, temperature=temperature
         )
         call = await to_worker_thread(upload, needed=may_block(file), undo=APICall.close)
-        return await self._client._execute(call, timeout=timeout)
+        return await self._send(call, timeout, extra_headers, extra_query, extra_body)
+
+
+class AsyncTranslationsWithRawResponse:
+    """``client.translations.with_raw_response``."""
+
+    def __init__(self, translations: AsyncTranslations) -> None:
+        self.create = async_raw_response_wrapper(translations.create)

@@ -19,7 +19,7 @@ from openai_audio_api.models import (
 )
 from openai_audio_api.types import UNSET
 
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._capabilities import (
     DEFAULT_TRANSCRIPTION_MODEL,
     TEXT_FORMATS,
@@ -63,6 +63,9 @@ class TranscriptionOptions(TypedDict, total=False):
     timestamp_granularities: Sequence[TimestampGranularity] | None
     chunking_strategy: ChunkingStrategy | None
     known_speakers: Mapping[str, FileInput] | None
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
     timeout: TimeoutTypes | NotGiven
 
 

@@ -15,7 +15,7 @@ from openai_audio_api.models import (
 )
 from openai_audio_api.types import UNSET
 
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._capabilities import DEFAULT_TRANSLATION_MODEL, TEXT_FORMATS, TRANSLATION_FORMATS, translation_model
 from ..._checks import check_choice, check_str, check_temperature
 from ..._config import NotGiven, TimeoutTypes
@@ -38,6 +38,9 @@ class TranslationOptions(TypedDict, total=False):
     model: str
     prompt: str | None
     temperature: float | None
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
     timeout: TimeoutTypes | NotGiven
 
 

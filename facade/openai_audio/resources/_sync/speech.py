@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 from openai_audio_api.models import SpeechResponseFormat
 
 from ..._atomic import AtomicFile
+from ..._call import Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
+from ..._raw_response import raw_response_wrapper
 from ..._streaming import (
     SPEECH_EVENTS,
     AudioStream,
@@ -21,10 +24,23 @@ from ..._streaming import (
 )
 from .._calls.speech import DEFAULT_MODEL, VoiceInput, call, check_chunk_size, request, save_target
 from ._resource import SyncResource
+from ._streamed import streamed_audio, streamed_events
 
 
 class Speech(SyncResource):
     """``client.speech``: generate audio from text."""
+
+    @cached_property
+    def with_raw_response(self) -> SpeechWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return SpeechWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SpeechWithStreamingResponse:
+        """The streaming methods as the SDK's streamed responses: ``with ... as response``
+        gives status and headers at once; the body is read only when asked."""
+        return SpeechWithStreamingResponse(self)
 
     def create(
         self,
@@ -35,6 +51,9 @@ class Speech(SyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> bytes:
         """The whole audio file (mp3 unless ``response_format`` says otherwise) in memory.
@@ -50,7 +69,7 @@ class Speech(SyncResource):
             response_format=response_format,
             speed=speed,
         )
-        return self._client._execute(call(speech), timeout=timeout)
+        return self._send(call(speech), timeout, extra_headers, extra_query, extra_body)
 
     def stream(
         self,
@@ -62,6 +81,9 @@ class Speech(SyncResource):
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
         chunk_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AudioStream:
         """The audio as it is generated, never buffered whole.
@@ -79,7 +101,7 @@ class Speech(SyncResource):
             speed=speed,
         )
         size = check_chunk_size(chunk_size)
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         return AudioStream(
             lambda: self._client._stream(sent, timeout=timeout), lambda r: iter_audio(r, size), sent.close
         )
@@ -93,6 +115,9 @@ class Speech(SyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> EventStream[SpeechStreamEvent]:
         """Typed events (``stream_format="sse"``): ``SpeechAudioDeltaEvent`` chunks, then one
@@ -109,7 +134,7 @@ class Speech(SyncResource):
             speed=speed,
             sse=True,
         )
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         return EventStream(
             lambda: self._client._stream(sent, timeout=timeout),
             lambda r: iter_events(r, SPEECH_EVENTS),
@@ -126,6 +151,9 @@ class Speech(SyncResource):
         instructions: str | None = None,
         response_format: SpeechResponseFormat | None = None,
         speed: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Path:
         """Stream the audio into ``path`` atomically and return it.
@@ -139,7 +167,7 @@ class Speech(SyncResource):
         speech = request(
             input, voice=voice, model=model, instructions=instructions, response_format=fmt, speed=speed
         )
-        sent = call(speech)
+        sent = call(speech).with_extras(extra_headers, extra_query, extra_body)
         out = AtomicFile.open(target)
         try:
             with self._client._stream(sent, timeout=timeout) as response:
@@ -148,3 +176,18 @@ class Speech(SyncResource):
             return out.commit()
         finally:
             out.abort()  # a no-op after commit
+
+
+class SpeechWithRawResponse:
+    """``client.speech.with_raw_response``."""
+
+    def __init__(self, speech: Speech) -> None:
+        self.create = raw_response_wrapper(speech.create)
+
+
+class SpeechWithStreamingResponse:
+    """``client.speech.with_streaming_response``."""
+
+    def __init__(self, speech: Speech) -> None:
+        self.create = streamed_audio(speech.stream)
+        self.stream_events = streamed_events(speech.stream_events)

@@ -5,15 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
 
 from ..._batching import DEFAULT_CONCURRENCY, BatchRunner
 from ..._blocking import Deferred, in_this_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
+from ..._raw_response import raw_response_wrapper
 from ..._streaming import TRANSCRIPTION_EVENTS, EventStream, TranscriptionStreamEvent, iter_events
 from .._calls.transcriptions import (
     DEFAULT_MODEL,
@@ -26,6 +28,7 @@ from .._calls.transcriptions import (
     request,
 )
 from ._resource import SyncResource
+from ._streamed import streamed_events
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -35,6 +38,18 @@ if TYPE_CHECKING:
 
 class Transcriptions(SyncResource):
     """``client.transcriptions``: turn audio into text."""
+
+    @cached_property
+    def with_raw_response(self) -> TranscriptionsWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return TranscriptionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TranscriptionsWithStreamingResponse:
+        """The streaming methods as the SDK's streamed responses: ``with ... as response``
+        gives status and headers at once; the body is read only when asked."""
+        return TranscriptionsWithStreamingResponse(self)
 
     # One overload per result type; the other keyword arguments are TranscriptionOptions.
     @overload
@@ -92,6 +107,9 @@ class Transcriptions(SyncResource):
         timestamp_granularities: Sequence[TimestampGranularity] | None = None,
         chunking_strategy: ChunkingStrategy | None = None,
         known_speakers: Mapping[str, FileInput] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> TranscriptionResult:
         """Transcribe ``file`` (a path is streamed from disk, never read whole).
@@ -129,7 +147,7 @@ class Transcriptions(SyncResource):
         call = in_this_thread(
             upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
         )
-        return self._client._execute(call, timeout=timeout)
+        return self._send(call, timeout, extra_headers, extra_query, extra_body)
 
     def create_many(
         self,
@@ -174,6 +192,9 @@ class Transcriptions(SyncResource):
         include: Sequence[TranscriptionInclude] | None = None,
         chunking_strategy: ChunkingStrategy | None = None,
         known_speakers: Mapping[str, FileInput] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> EventStream[TranscriptionStreamEvent]:
         """Transcribe with ``stream=true``: ``TranscriptTextDeltaEvent``s as text arrives,
@@ -203,7 +224,21 @@ class Transcriptions(SyncResource):
         )
         call = Deferred(upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close)
         return EventStream(
-            lambda: self._stream_deferred(call, timeout),
+            lambda: self._stream_deferred(call, timeout, extra_headers, extra_query, extra_body),
             lambda r: iter_events(r, TRANSCRIPTION_EVENTS),
             call.discard,
         )
+
+
+class TranscriptionsWithRawResponse:
+    """``client.transcriptions.with_raw_response``."""
+
+    def __init__(self, transcriptions: Transcriptions) -> None:
+        self.create = raw_response_wrapper(transcriptions.create)
+
+
+class TranscriptionsWithStreamingResponse:
+    """``client.transcriptions.with_streaming_response``."""
+
+    def __init__(self, transcriptions: Transcriptions) -> None:
+        self.stream = streamed_events(transcriptions.stream)

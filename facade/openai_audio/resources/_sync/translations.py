@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import TranslationResponseFormat
 
 from ..._blocking import in_this_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
+from ..._raw_response import raw_response_wrapper
 from .._calls.translations import DEFAULT_MODEL, Translation, TranslationResult, TranslationVerbose, request
 from ._resource import SyncResource
 
@@ -23,6 +25,12 @@ if TYPE_CHECKING:
 
 class Translations(SyncResource):
     """``client.translations``: speech in any language to English text."""
+
+    @cached_property
+    def with_raw_response(self) -> TranslationsWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return TranslationsWithRawResponse(self)
 
     # One overload per result type; the other keyword arguments are TranslationOptions.
     @overload
@@ -65,6 +73,9 @@ class Translations(SyncResource):
         prompt: str | None = None,
         response_format: TranslationResponseFormat | None = None,
         temperature: float | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> TranslationResult:
         """Translate ``file`` into English. The result type follows ``response_format``:
@@ -74,4 +85,11 @@ class Translations(SyncResource):
             file, model=model, prompt=prompt, response_format=response_format, temperature=temperature
         )
         call = in_this_thread(upload, needed=may_block(file), undo=APICall.close)
-        return self._client._execute(call, timeout=timeout)
+        return self._send(call, timeout, extra_headers, extra_query, extra_body)
+
+
+class TranslationsWithRawResponse:
+    """``client.translations.with_raw_response``."""
+
+    def __init__(self, translations: Translations) -> None:
+        self.create = raw_response_wrapper(translations.create)

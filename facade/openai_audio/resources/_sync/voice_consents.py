@@ -5,16 +5,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
+from functools import cached_property, partial
+from typing import Any
 
-from openai_audio_api.models import VoiceConsentDeletedResource, VoiceConsentResource
+from openai_audio_api.models import (
+    VoiceConsentDeletedResource,
+    VoiceConsentListResource,
+    VoiceConsentResource,
+)
 
 from ..._blocking import in_this_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._checks import check_limit
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
 from ..._pagination import Page
+from ..._raw_response import raw_response_wrapper
 from .._calls import voice_consents
 from ._resource import SyncResource
 
@@ -22,8 +28,22 @@ from ._resource import SyncResource
 class VoiceConsents(SyncResource):
     """``client.voice_consents``: consent recordings that authorise custom voices."""
 
+    @cached_property
+    def with_raw_response(self) -> VoiceConsentsWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return VoiceConsentsWithRawResponse(self)
+
     def create(
-        self, *, name: str, recording: FileInput, language: str, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self,
+        *,
+        name: str,
+        recording: FileInput,
+        language: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceConsentResource:
         """Upload a consent recording (at most 10 MiB; streamed from disk when given a path)."""
         call = in_this_thread(
@@ -31,52 +51,113 @@ class VoiceConsents(SyncResource):
             needed=may_block(recording),
             undo=APICall.close,
         )
-        return self._client._execute(call, timeout=timeout)
+        return self._send(call, timeout, extra_headers, extra_query, extra_body)
 
     def retrieve(
-        self, consent_id: str, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self,
+        consent_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceConsentResource:
         """One consent by id; ``NotFoundError`` if there is none."""
-        return self._client._execute(voice_consents.retrieve(consent_id), timeout=timeout)
+        return self._send(
+            voice_consents.retrieve(consent_id), timeout, extra_headers, extra_query, extra_body
+        )
 
     def update(
-        self, consent_id: str, *, name: str, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self,
+        consent_id: str,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceConsentResource:
         """Rename a consent recording (metadata only)."""
-        return self._client._execute(voice_consents.update(consent_id, name), timeout=timeout)
+        return self._send(
+            voice_consents.update(consent_id, name), timeout, extra_headers, extra_query, extra_body
+        )
 
     def delete(
-        self, consent_id: str, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self,
+        consent_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceConsentDeletedResource:
         """Delete a consent; the answer confirms the id and ``deleted=True``."""
-        return self._client._execute(voice_consents.delete(consent_id), timeout=timeout)
+        return self._send(voice_consents.delete(consent_id), timeout, extra_headers, extra_query, extra_body)
 
     def list(
         self,
         *,
         limit: int | None = None,
         after: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Page[VoiceConsentResource]:
         """One page of consents (``limit`` 1–100, server default 20), starting after the id ``after``.
 
         ``page.next_page()`` continues; ``for consent in page.iter_all()`` walks them all.
         """
-        listing = self._client._execute(voice_consents.list_page(limit, after), timeout=timeout)
-        return Page(
-            listing.data,
-            fetch=lambda cursor: self.list(limit=limit, after=cursor, timeout=timeout),
-            **voice_consents.page_fields(listing),
-        )
+
+        def page(listing: VoiceConsentListResource) -> Page[VoiceConsentResource]:
+            # Later pages are fetched with the same options, as the SDK's pages are.
+            return Page(
+                listing.data,
+                fetch=lambda cursor: self.list(
+                    limit=limit,
+                    after=cursor,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                ),
+                **voice_consents.page_fields(listing),
+            )
+
+        call = voice_consents.list_page(limit, after).map(page)
+        return self._send(call, timeout, extra_headers, extra_query, extra_body)
 
     def iter(
-        self, *, limit: int = 100, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self,
+        *,
+        limit: int = 100,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Iterator[VoiceConsentResource]:
         """Every consent; pages of ``limit`` are fetched lazily, as iteration reaches them:
         ``for consent in client.voice_consents.iter()``."""
         check_limit(limit)
-        return self._iter(limit, timeout)
+        return self._iter(
+            limit=limit,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
 
-    def _iter(self, limit: int, timeout: TimeoutTypes | NotGiven) -> Iterator[VoiceConsentResource]:
-        page = self.list(limit=limit, timeout=timeout)
+    def _iter(self, **options: Any) -> Iterator[VoiceConsentResource]:
+        page = self.list(**options)  # lazily: on first iteration, not when iter() is called
         yield from page.iter_all()
+
+
+class VoiceConsentsWithRawResponse:
+    """``client.voice_consents.with_raw_response``."""
+
+    def __init__(self, voiceconsents: VoiceConsents) -> None:
+        self.create = raw_response_wrapper(voiceconsents.create)
+        self.retrieve = raw_response_wrapper(voiceconsents.retrieve)
+        self.update = raw_response_wrapper(voiceconsents.update)
+        self.delete = raw_response_wrapper(voiceconsents.delete)
+        self.list = raw_response_wrapper(voiceconsents.list)

@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 
 from openai_audio_api.models import VoiceConsentResource, VoiceResource
 
 from ..._blocking import in_this_thread
-from ..._call import APICall
+from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
+from ..._raw_response import raw_response_wrapper
 from .._calls import voices
 from ._resource import SyncResource
 
@@ -19,12 +20,21 @@ from ._resource import SyncResource
 class Voices(SyncResource):
     """``client.voices``: custom voices for speech."""
 
+    @cached_property
+    def with_raw_response(self) -> VoicesWithRawResponse:
+        """The same methods, answering with an ``APIResponse``: status, headers (request id, rate
+        limits, processing time) and ``parse()`` for the usual result."""
+        return VoicesWithRawResponse(self)
+
     def create(
         self,
         *,
         name: str,
         audio_sample: FileInput,
         consent: str | VoiceConsentResource,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> VoiceResource:
         """Create a voice from a sample (at most 10 MiB) and a consent id or object."""
@@ -33,4 +43,11 @@ class Voices(SyncResource):
             needed=may_block(audio_sample),
             undo=APICall.close,
         )
-        return self._client._execute(call, timeout=timeout)
+        return self._send(call, timeout, extra_headers, extra_query, extra_body)
+
+
+class VoicesWithRawResponse:
+    """``client.voices.with_raw_response``."""
+
+    def __init__(self, voices: Voices) -> None:
+        self.create = raw_response_wrapper(voices.create)
