@@ -27,12 +27,9 @@ def main() -> None:
         print(f"renamed: {client.voice_consents.update(first.id, name='Ada Lovelace').name}")
 
         # One page at a time...
-        page = client.voice_consents.list(limit=2)
-        number = 1
-        while page is not None:
-            print(f"page {number}: {[consent.name for consent in page]}")
-            page = page.next_page()
-            number += 1
+        first_page = client.voice_consents.list(limit=2)
+        for number, page in enumerate(first_page.iter_pages(), start=1):
+            print(f"page {number}: {[consent.name for consent in page.data]}")
         # ...or every consent, pages fetched lazily.
         print(f"all consents: {sum(1 for _ in client.voice_consents.iter())}")
 
