@@ -519,14 +519,37 @@ def consents_delete(settings: Settings, consent_id: str, as_json: bool) -> int:
     metavar="N",
     help="Limit each API key to N requests/min with OpenAI's 429s and x-ratelimit headers.",
 )
-def serve(host: str, port: int, server_keys: tuple[str, ...], db: Path | None, server_rpm: int | None) -> int:
+@click.option(
+    "--processing-speed",
+    metavar="SPEED",
+    help="Simulate processing time: e.g. 30x answers a 60 s recording after 2 s. Default: at once.",
+)
+def serve(
+    host: str,
+    port: int,
+    server_keys: tuple[str, ...],
+    db: Path | None,
+    server_rpm: int | None,
+    processing_speed: str | None,
+) -> int:
     """Run the local test server in the foreground; the first line printed is its base URL."""
+    from openai_audio.testing._processing import parse_speed
+
     from ._serve import serve as run_server
 
+    try:
+        speed = parse_speed(processing_speed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--processing-speed'") from None
     for key in server_keys:
         register_secret(key)
     return run_server(
-        host=host, port=port, api_keys=server_keys or None, db=db, requests_per_minute=server_rpm
+        host=host,
+        port=port,
+        api_keys=server_keys or None,
+        db=db,
+        requests_per_minute=server_rpm,
+        processing_speed=speed,
     )
 
 

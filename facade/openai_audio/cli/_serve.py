@@ -18,6 +18,7 @@ def serve(
     api_keys: tuple[str, ...] | None,
     db: Path | None,
     requests_per_minute: int | None = None,
+    processing_speed: float | None = None,
 ) -> int:
     try:
         from openai_audio.testing import AudioServer
@@ -33,7 +34,12 @@ def serve(
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     server = AudioServer(
-        host=host, port=port, api_keys=api_keys, db_path=db, requests_per_minute=requests_per_minute
+        host=host,
+        port=port,
+        api_keys=api_keys,
+        db_path=db,
+        requests_per_minute=requests_per_minute,
+        processing_speed=processing_speed,
     )
     server.start()
     try:
@@ -41,6 +47,8 @@ def serve(
         print(server.base_url, flush=True)
         accepted = "the key(s) given with --api-key" if api_keys else "any non-empty API key"
         limit = f", {requests_per_minute} requests/min per key" if requests_per_minute else ""
+        if processing_speed:
+            limit += f", processing at {processing_speed:g}x real time"
         note = f"serving on {server.base_url}, accepting {accepted}{limit}; Ctrl-C stops"
         print(note, file=sys.stderr, flush=True)
         while not stop.wait(0.5):  # a timed wait keeps the main thread responsive to signals

@@ -31,13 +31,25 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="limit each API key to N requests per minute, as OpenAI does (default: unlimited)",
     )
+    parser.add_argument(
+        "--processing-speed",
+        default=None,
+        metavar="SPEED",
+        help="simulate processing time: e.g. 30x answers a 60 s recording after 2 s (default: at once)",
+    )
     args = parser.parse_args(argv)
     try:
         _extras.require("server", "the local server")
     except _extras.ExtraNotInstalledError as exc:
         print(f"python -m openai_audio.testing: {exc}", file=sys.stderr)
         return 2
+    from openai_audio.testing._processing import parse_speed
     from openai_audio.testing._server import AudioServer
+
+    try:
+        speed = parse_speed(args.processing_speed)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     stop = threading.Event()
 
@@ -52,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         api_keys=args.api_keys,
         db_path=args.db,
         requests_per_minute=args.requests_per_minute,
+        processing_speed=speed,
     )
     server.start()
     print(server.base_url, flush=True)

@@ -10,15 +10,17 @@ import os
 import socket
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
+from openai_audio._capabilities import MAX_UPLOAD_BYTES
 from openai_audio.testing._app import create_app
 from openai_audio.testing._faults import Fault
 from openai_audio.testing._log import DEFAULT_MAX_REQUESTS, DEFAULT_MAX_VALUE_BYTES, RecordedRequest
+from openai_audio.testing._processing import parse_speed
 from openai_audio.testing._server_state import ServerState
 
 
@@ -67,7 +69,9 @@ class AudioServer:
     and voices in that SQLite file instead of in memory. ``requests_per_minute``: limit each key as
     OpenAI does (see :meth:`set_rate_limit`); ``clock``: the monotonic clock of that limit, for tests.
     The request log keeps the newest ``max_logged_requests`` requests (``None``: all) and no form
-    value or JSON body over ``max_logged_value_bytes``.
+    value or JSON body over ``max_logged_value_bytes``. ``processing_speed``: simulate processing
+    time, e.g. ``"30x"`` (see :meth:`set_processing_speed`); ``sleep``: the async sleep it uses, for
+    tests. ``max_upload_bytes``: the transcription/translation upload limit (OpenAI's 26214400).
     """
 
     def __init__(
@@ -81,6 +85,9 @@ class AudioServer:
         *,
         max_logged_requests: int | None = DEFAULT_MAX_REQUESTS,
         max_logged_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+        processing_speed: str | float | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
     ) -> None:
         self.host = host
         self.port = port
@@ -91,6 +98,9 @@ class AudioServer:
             clock=clock,
             max_logged_requests=max_logged_requests,
             max_logged_value_bytes=max_logged_value_bytes,
+            processing_speed=parse_speed(processing_speed),
+            sleep=sleep,
+            max_upload_bytes=max_upload_bytes,
         )
         if self._state.api_keys is None and not is_loopback(host):
             warnings.warn(
@@ -227,6 +237,24 @@ class AudioServer:
         self._state.rate_limits.configure(
             requests_per_minute=requests_per_minute, insufficient_quota=insufficient_quota
         )
+
+    def set_processing_speed(self, speed: str | float | None) -> None:
+        """Make transcriptions and translations take the audio's duration divided by ``speed``.
+
+        ``"30x"`` (or ``30``): a 60-second recording is answered after 2 seconds. ``None``: at once
+        (the default). Only requests that reach transcription wait; :meth:`reset` restores the speed
+        the server was started with.
+        """
+        self._state.processing.speed = parse_speed(speed)
+
+    def set_upload_limit(self, max_upload_bytes: int) -> None:
+        """Answer bigger transcription/translation bodies with OpenAI's 413 (default 26214400).
+
+        For tests of the 413 that need not send 25 MB; :meth:`reset` restores the start-up limit.
+        """
+        if max_upload_bytes < 1:
+            raise ValueError("max_upload_bytes must be positive")
+        self._state.max_upload_bytes = max_upload_bytes
 
     def inject(
         self,

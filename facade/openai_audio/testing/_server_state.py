@@ -7,8 +7,10 @@ import hmac
 import os
 from collections.abc import Callable, Iterable
 
+from openai_audio._capabilities import MAX_UPLOAD_BYTES
 from openai_audio.testing._faults import FaultRegistry
 from openai_audio.testing._log import DEFAULT_MAX_REQUESTS, DEFAULT_MAX_VALUE_BYTES, RequestLog
+from openai_audio.testing._processing import Processing, Sleep
 from openai_audio.testing._ratelimit import RateLimits
 from openai_audio.testing._state import Store
 
@@ -27,6 +29,9 @@ class ServerState:
         clock: Callable[[], float] | None = None,
         max_logged_requests: int | None = DEFAULT_MAX_REQUESTS,
         max_logged_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+        processing_speed: float | None = None,
+        sleep: Sleep | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
     ) -> None:
         self.api_keys: tuple[str, ...] | None = tuple(api_keys) if api_keys is not None else None
         if self.api_keys is not None and not self.api_keys:
@@ -39,6 +44,9 @@ class ServerState:
         # What reset() goes back to: the limit the server was started with.
         self.default_requests_per_minute = requests_per_minute
         self.rate_limits.configure(requests_per_minute=requests_per_minute)
+        self.processing = Processing(processing_speed, sleep)
+        # OpenAI's 25 MB upload limit; smaller in tests that check the 413 without sending 25 MB.
+        self.max_upload_bytes = self.default_max_upload_bytes = max_upload_bytes
         # Set by AudioServer.stop() so stalled requests end promptly instead of holding up shutdown.
         self.stopping = asyncio.Event()
 
@@ -58,6 +66,8 @@ class ServerState:
         self.faults.clear()
         self.log.clear()
         self.rate_limits.configure(requests_per_minute=self.default_requests_per_minute)
+        self.processing.reset()
+        self.max_upload_bytes = self.default_max_upload_bytes
 
     def close(self) -> None:
         """Close the store (its SQLite connection); :meth:`reopen` gives a fresh one."""
