@@ -17,11 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, TypeVar, cast
-
-import anyio
-from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from ._audio_split import SplitLimits
 from ._call import APICall
@@ -44,22 +40,27 @@ from ._streaming import (
     TranscriptTextSegmentEvent,
 )
 
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
 __all__ = ["AsyncLongCalls", "AsyncSplittingEventStream", "LongCall", "LongCalls", "SplittingEventStream"]
 
 T = TypeVar("T")
 
+R = TypeVar("R")
 #: A request for one chunk: ``(file, prompt, known_speakers) -> APICall``.
-BuildChunk = Callable[[FileInput, str | None, Mapping[str, FileInput] | None], APICall[Any]]
+BuildChunk = Callable[[FileInput, str | None, Mapping[str, FileInput] | None], APICall[R]]
 #: Form fields, multipart framing and a prompt tail need room beside the audio in the request.
 _RESERVED_BYTES = 8 * 1024
 
 
 @dataclass
-class LongCall:
+class LongCall(Generic[R]):
     """Everything about one call that the chunks share."""
 
-    whole: APICall[Any] | None  # the request for the whole recording, built and checked as always
-    build: BuildChunk
+    whole: APICall[R] | None  # the request for the whole recording, built and checked as always
+    build: BuildChunk[R]
     fmt: str  # the response format
     limits: SplitLimits
     split: bool
@@ -68,10 +69,10 @@ class LongCall:
     takes_prompt: bool
     known_speakers: Mapping[str, FileInput] | None
     on_chunk_done: Callable[[int, int], None] | None = None
-    upload: Callable[[], APICall[Any]] | None = None
+    upload: Callable[[], APICall[R]] | None = None
     """Makes ``whole`` when it was not made yet (a stream prepares its upload when opened)."""
 
-    def make_whole(self) -> APICall[Any]:
+    def make_whole(self) -> APICall[R]:
         """The request for the whole recording (prepared now if it was not); blocking."""
         if self.whole is None:
             assert self.upload is not None
@@ -115,13 +116,14 @@ class LongCall:
             on_chunk_done=self.on_chunk_done,
         )
 
-    def chunk_call(self, request: ChunkRequest) -> APICall[Any]:
+    def chunk_call(self, request: ChunkRequest) -> APICall[R]:
         return self.build(request.chunk.file(), request.prompt, request.known_speakers)
 
-    def stitch(self, recording: SplitRecording, results: list[Any], plan: ChunkPlan[Any]) -> Any:
+    def stitch(self, recording: SplitRecording, results: list[R], plan: ChunkPlan[R]) -> R:
+        """One result of the chunks' type (the one the whole recording would have had)."""
         offsets = recording.offsets
         if isinstance(results[0], str):
-            return stitch_text_format(self.fmt, results, offsets)
+            return cast(R, stitch_text_format(self.fmt, cast(list[str], results), offsets))
         speakers = SpeakerNames([*(self.known_speakers or {}), *plan.references]) if self.diarized else None
         return stitch_model(results, offsets, speakers=speakers)
 
@@ -152,7 +154,7 @@ def _text_of(result: Any) -> str:
 # -- create ---------------------------------------------------------------------------------------
 
 
-def _create(call: LongCall, execute: Callable[[APICall[Any]], Any]) -> Any:
+def _create(call: LongCall[R], execute: Callable[[APICall[R]], R]) -> R:
     """Send ``call`` whole if it fits (or splitting is off), else chunk by chunk, stitched."""
     try:
         recording = call.split_recording()
@@ -170,8 +172,10 @@ def _create(call: LongCall, execute: Callable[[APICall[Any]], Any]) -> Any:
         call.close_whole()
 
 
-async def _acreate(call: LongCall, execute: Callable[[APICall[Any]], Awaitable[Any]]) -> Any:
+async def _acreate(call: LongCall[R], execute: Callable[[APICall[R]], Awaitable[R]]) -> R:
     """:func:`_create` for the async client; reading and splitting run in a worker thread."""
+    import anyio
+
     try:
         recording = await anyio.to_thread.run_sync(call.split_recording)
     except BaseException:
@@ -264,7 +268,9 @@ class SplittingEventStream(EventStream[TranscriptionStreamEvent]):
     with the whole text and the summed usage.
     """
 
-    def __init__(self, call: LongCall, open_stream: Callable[[APICall[Any]], EventStream[Any]]) -> None:
+    def __init__(self, call: LongCall[Any], open_stream: Callable[[APICall[Any]], EventStream[Any]]) -> None:
+        # As every sync stream does, prepare the upload now: a missing file fails the call itself.
+        call.make_whole()
         self._call = call
         self._open_stream = open_stream
         self._inner: EventStream[Any] | None = None
@@ -419,7 +425,9 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
     (no block to own the tasks) streams the chunks one after the other.
     """
 
-    def __init__(self, call: LongCall, open_stream: Callable[[APICall[Any]], AsyncEventStream[Any]]) -> None:
+    def __init__(
+        self, call: LongCall[Any], open_stream: Callable[[APICall[Any]], AsyncEventStream[Any]]
+    ) -> None:
         self._call = call
         self._open_stream = open_stream
         self._inner: AsyncEventStream[Any] | None = None
@@ -439,6 +447,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
 
     async def _split(self) -> bool:
         """Split if needed; True when the recording is split (else the ordinary stream is open)."""
+        import anyio
+
         if self._used:
             raise RuntimeError("a stream can be opened only once; call the method again for a new request")
         self._used = True
@@ -455,6 +465,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         return True
 
     async def __aenter__(self) -> AsyncSplittingEventStream:
+        import anyio
+
         if not await self._split():
             return self
         assert self._recording is not None and self._plan is not None
@@ -476,6 +488,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         out: MemoryObjectSendStream[Any],
         before_end: Callable[[list[Any]], None] | None = None,
     ) -> list[Any]:
+        import anyio
+
         events: list[Any] = []
         with out:
             if self._stopped:
@@ -495,6 +509,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         return events
 
     async def _drive(self, plan: ChunkPlan[Any], senders: list[MemoryObjectSendStream[Any]]) -> None:
+        import anyio
+
         total = len(senders)
         if plan.chain_prompts or plan.max_concurrency == 1:
             previous = None
@@ -542,6 +558,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         yield stitcher.done()
 
     async def _sequential(self) -> AsyncIterator[TranscriptionStreamEvent]:
+        import anyio
+
         try:
             split = await self._split()
             if not split:
@@ -579,6 +597,8 @@ class AsyncSplittingEventStream(AsyncEventStream[TranscriptionStreamEvent]):
         await self.close()
 
     async def close(self) -> None:
+        import anyio
+
         if self._closed:
             return
         self._closed = True

@@ -26,8 +26,6 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import IO, Any, Final, Generic, TypeVar, cast
 
-import anyio
-
 from ._audio_formats import sniff
 from ._audio_split import (
     ChunkView,
@@ -335,6 +333,8 @@ def run_chunks(plan: ChunkPlan[T], send: Callable[[ChunkRequest], T]) -> list[T]
 
 async def arun_chunks(plan: ChunkPlan[T], send: Callable[[ChunkRequest], Awaitable[T]]) -> list[T]:
     """:func:`run_chunks` for the async client: tasks bounded by a semaphore, cancelled on failure."""
+    import anyio
+
     total = len(plan.recording.chunks)
     results: list[T | None] = [None] * total
     finished = 0

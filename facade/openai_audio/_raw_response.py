@@ -59,6 +59,11 @@ def async_raw_response_wrapper(
     return raw
 
 
+def in_raw_mode() -> bool:
+    """Whether the next request is to answer raw (without taking that mode, as :func:`take_raw_mode` does)."""
+    return _RAW_MODE.get()
+
+
 def take_raw_mode() -> bool:
     """Whether this request is the raw one; later requests of the same call are ordinary."""
     if not _RAW_MODE.get():

@@ -173,6 +173,17 @@ def _render(result: Any, fmt: str) -> str:
     return dump_json(result.to_dict())
 
 
+def _split_options(
+    no_split: bool, max_concurrency: int, max_duration: float | None, max_upload_bytes: int | None
+) -> dict[str, Any]:
+    options: dict[str, Any] = {"split": not no_split, "max_concurrency": max_concurrency}
+    if max_duration is not None:
+        options["max_duration"] = max_duration
+    if max_upload_bytes is not None:
+        options["max_upload_bytes"] = max_upload_bytes
+    return options
+
+
 def _batch_options(formats: tuple[str, ...]) -> Callable[[F], F]:
     def decorate(command: F) -> F:
         options = [
@@ -215,6 +226,30 @@ def _batch_options(formats: tuple[str, ...]) -> Callable[[F], F]:
                 show_default=True,
                 metavar="SECONDS",
                 help="How long one file keeps retrying 429 rate-limit answers before it fails.",
+            ),
+            click.option(
+                "--chunks-at-once",
+                "max_concurrency",
+                type=click.IntRange(1, 64),
+                default=4,
+                show_default=True,
+                help="Recordings over the model's limits (25 MB; 1500 s for gpt-4o models) are split "
+                "at pauses and sent in chunks: this many of one recording's chunks at once.",
+            ),
+            click.option(
+                "--no-split",
+                is_flag=True,
+                help="Send every recording whole, even over the limits (the API then refuses it).",
+            ),
+            click.option(
+                "--max-duration",
+                type=click.FloatRange(min=1),
+                help="Seconds of audio per request (default: the model's); for OpenAI-compatible servers.",
+            ),
+            click.option(
+                "--max-upload-bytes",
+                type=click.IntRange(min=1024),
+                help="Bytes per request (default: 26214400); for OpenAI-compatible servers.",
             ),
         ]
         for option in reversed(options):
@@ -274,6 +309,10 @@ def transcribe(
     force: bool,
     rpm: float | None,
     rate_limit_timeout: float,
+    max_concurrency: int,
+    no_split: bool,
+    max_duration: float | None,
+    max_upload_bytes: int | None,
     language: str | None,
     stream: bool,
 ) -> int:
@@ -283,8 +322,16 @@ def transcribe(
     interruption the same command finishes the rest. Requests are paced to the account's rate
     limit; an exhausted quota stops the batch at once (exit 1). The summary on stderr counts
     done / skipped / failed files and the rate achieved.
+
+    Recordings of any length work: one over the model's limits is split at pauses, its chunks
+    are transcribed concurrently and stitched back (srt/vtt cues renumbered, timestamps moved),
+    with a progress bar per recording. Compressed audio (mp3, m4a, ...) over the limits needs
+    PyAV: pip install 'openai-audio[media]'.
     """
-    options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
+    options: dict[str, Any] = {
+        "response_format": "json" if fmt == "text" else fmt,
+        **_split_options(no_split, max_concurrency, max_duration, max_upload_bytes),
+    }
     # Without --model, a format the default model does not answer picks a model that does.
     wire_format = options["response_format"]
     if model or model_for_format(wire_format) != DEFAULT_TRANSCRIPTION_MODEL:
@@ -297,8 +344,10 @@ def transcribe(
         options.pop("response_format")
         return _stream_transcript(settings, files[0], options)
 
-    async def operation(client: AsyncAudioClient, file: FileInput) -> str:
-        return _render(await client.transcriptions.create(file, **options), fmt)
+    async def operation(
+        client: AsyncAudioClient, file: FileInput, progress: _batch.ChunkProgress | None
+    ) -> str:
+        return _render(await client.transcriptions.create(file, **options, on_chunk_done=progress), fmt)
 
     pacing = Pacing(rpm, rate_limit_timeout)
     return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "transcribed", pacing)
@@ -334,14 +383,23 @@ def translate(
     force: bool,
     rpm: float | None,
     rate_limit_timeout: float,
+    max_concurrency: int,
+    no_split: bool,
+    max_duration: float | None,
+    max_upload_bytes: int | None,
 ) -> int:
-    """Translate speech in FILES into English text; like transcribe."""
-    options: dict[str, Any] = {"response_format": "json" if fmt == "text" else fmt}
+    """Translate speech in FILES into English text; like transcribe (long recordings included)."""
+    options: dict[str, Any] = {
+        "response_format": "json" if fmt == "text" else fmt,
+        **_split_options(no_split, max_concurrency, max_duration, max_upload_bytes),
+    }
     if model:
         options["model"] = model
 
-    async def operation(client: AsyncAudioClient, file: FileInput) -> str:
-        return _render(await client.translations.create(file, **options), fmt)
+    async def operation(
+        client: AsyncAudioClient, file: FileInput, progress: _batch.ChunkProgress | None
+    ) -> str:
+        return _render(await client.translations.create(file, **options, on_chunk_done=progress), fmt)
 
     pacing = Pacing(rpm, rate_limit_timeout)
     return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "translated", pacing)

@@ -29,7 +29,10 @@ from ._output import write_text_atomic
 from ._progress import ProgressReader, progress_enabled, redirect_stdout, stderr_console
 
 # Takes the client and the file to upload, returns the text to print or write.
-Operation = Callable[[AsyncAudioClient, FileInput], Awaitable[str]]
+#: ``callback(chunks done, chunks in all)`` for a recording split into chunks.
+ChunkProgress = Callable[[int, int], None]
+#: One file's work: ``operation(client, file, chunk_progress) -> output text``.
+Operation = Callable[[AsyncAudioClient, FileInput, ChunkProgress | None], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,18 @@ class _Bars:
         self._files_done += 1
         self.progress.update(self.files, advance=1, detail=self._files_detail())
 
+    def chunks(self, name: str) -> ChunkProgress:
+        """A bar for one recording, added once it turns out to be split (and kept: the final
+        display shows how many chunks each long recording took)."""
+        task: list[TaskID] = []
+
+        def advance(done: int, total: int) -> None:
+            if not task:
+                task.append(self.progress.add_task(name, total=total, detail=""))
+            self.progress.update(task[0], completed=done, detail=f"{done}/{total} chunks")
+
+        return advance
+
 
 async def _run_one(
     job: Job,
@@ -133,13 +148,14 @@ async def _run_one(
     bars: _Bars | None,
     many: bool,
 ) -> Result:
+    chunk_bar = bars.chunks(job.source.name) if bars is not None else None
     try:
         if bars is not None:
             with ProgressReader.open(job.source, bars.sent, argument="file") as reader:
                 # A (filename, stream) tuple: the client validates the name exactly as for a path.
-                text = await operation(client, (job.source.name, reader.as_io()))
+                text = await operation(client, (job.source.name, reader.as_io()), chunk_bar)
         else:
-            text = await operation(client, job.source)
+            text = await operation(client, job.source, None)
         text = text if text.endswith("\n") else text + "\n"
         if job.output is not None:
             write_text_atomic(job.output, text)

@@ -53,6 +53,20 @@ class AsyncResource:
         async with self._client._stream(sent, timeout=timeout) as response:
             yield response
 
+    @asynccontextmanager
+    async def _stream_call(
+        self,
+        call: APICall[Any],
+        timeout: TimeoutTypes | NotGiven,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """Stream the response of a call already prepared (a chunk of a long recording)."""
+        sent = _with_extras(call, extra_headers, extra_query, extra_body)
+        async with self._client._stream(sent, timeout=timeout) as response:
+            yield response
+
 
 def _with_extras(
     call: APICall[T], extra_headers: Headers | None, extra_query: Query | None, extra_body: Body | None

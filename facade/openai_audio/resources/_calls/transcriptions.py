@@ -30,8 +30,10 @@ from ..._capabilities import (
     transcription_models_with,
 )
 from ..._checks import check_choice, check_str, check_str_list, check_temperature
-from ..._config import NotGiven, TimeoutTypes
+from ..._config import NOT_GIVEN, ClientConfig, NotGiven, TimeoutTypes
 from ..._files import TRANSCRIPTION_UPLOADS, FileInput, UploadRule, prepare_file
+from ..._long_calls import LongCall
+from ..._long_recordings import DEFAULT_MAX_CONCURRENCY, check_split_options, model_limits
 from ..._response import parse_json_body, parse_model
 from ..._speakers import known_speaker_fields
 from ...errors import APIResponseValidationError, InvalidArgumentError, InvalidArgumentTypeError
@@ -49,7 +51,17 @@ TranscriptionDiarized: TypeAlias = CreateTranscriptionResponseDiarizedJson
 TranscriptionResult: TypeAlias = Transcription | TranscriptionVerbose | TranscriptionDiarized | str
 
 
-class TranscriptionOptions(TypedDict, total=False):
+class SplitOptions(TypedDict, total=False):
+    """How a recording over the model's limits is split (transcriptions and translations)."""
+
+    split: bool
+    max_concurrency: int
+    max_upload_bytes: int | None
+    max_duration: float | None
+    on_chunk_done: Callable[[int, int], None] | None
+
+
+class TranscriptionOptions(SplitOptions, total=False):
     """The keyword arguments of ``transcriptions.create`` besides ``response_format``: written once
     here, unpacked into each of its overloads (one overload per result type)."""
 
@@ -296,4 +308,82 @@ def check_options(response_format: str | None, options: TranscriptionOptions) ->
         chunking_strategy=options.get("chunking_strategy"),
         known_speakers=options.get("known_speakers"),
         stream=False,
+    )
+    check_split_options(
+        split=options.get("split", True),
+        max_concurrency=options.get("max_concurrency", DEFAULT_MAX_CONCURRENCY),
+        max_upload_bytes=options.get("max_upload_bytes", NOT_GIVEN),
+        max_duration=options.get("max_duration", NOT_GIVEN),
+    )
+
+
+def split_request(
+    file: FileInput,
+    *,
+    config: ClientConfig,
+    model: str,
+    response_format: str | None,
+    language: str | None,
+    languages: Sequence[str] | None,
+    keywords: Sequence[str] | None,
+    prompt: str | None,
+    temperature: float | None,
+    include: Sequence[TranscriptionInclude] | None,
+    timestamp_granularities: Sequence[TimestampGranularity] | None,
+    chunking_strategy: ChunkingStrategy | None,
+    known_speakers: Mapping[str, FileInput] | None,
+    stream: bool,
+    split: bool,
+    max_concurrency: int,
+    max_upload_bytes: int | None | NotGiven,
+    max_duration: float | None | NotGiven,
+    on_chunk_done: Callable[[int, int], None] | None,
+) -> LongCall[TranscriptionResult]:
+    """:func:`request` for a recording of any length: checked now, like it; split (or not) when sent.
+
+    The call's limits are the model's, unless the call or else the client overrides them."""
+    check_split_options(
+        split=split,
+        max_concurrency=max_concurrency,
+        max_upload_bytes=max_upload_bytes,
+        max_duration=max_duration,
+    )
+    fixed: dict[str, Any] = {
+        "model": model,
+        "response_format": response_format,
+        "language": language,
+        "languages": languages,
+        "keywords": keywords,
+        "temperature": temperature,
+        "include": include,
+        "timestamp_granularities": timestamp_granularities,
+        "chunking_strategy": chunking_strategy,
+        "stream": stream,
+    }
+    upload = request(file, prompt=prompt, known_speakers=known_speakers, **fixed)
+
+    def build(
+        chunk: FileInput, chunk_prompt: str | None, speakers: Mapping[str, FileInput] | None
+    ) -> APICall[TranscriptionResult]:
+        return request(chunk, prompt=chunk_prompt, known_speakers=speakers, **fixed)()
+
+    caps = transcription_model(model)
+    return LongCall(
+        whole=None,
+        upload=upload,
+        build=build,
+        fmt=response_format or "json",
+        limits=model_limits(
+            model,
+            max_upload_bytes=config.max_upload_bytes
+            if isinstance(max_upload_bytes, NotGiven)
+            else max_upload_bytes,
+            max_duration=config.max_duration if isinstance(max_duration, NotGiven) else max_duration,
+        ),
+        split=split,
+        max_concurrency=max_concurrency,
+        prompt=prompt,
+        takes_prompt=caps is None or caps.prompt,
+        known_speakers=known_speakers,
+        on_chunk_done=on_chunk_done,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Final, TypeAlias, TypedDict
+from typing import Final, TypeAlias
 
 import httpx
 
@@ -18,11 +18,13 @@ from openai_audio_api.types import UNSET
 from ..._call import APICall, Body, Headers, Query
 from ..._capabilities import DEFAULT_TRANSLATION_MODEL, TEXT_FORMATS, TRANSLATION_FORMATS, translation_model
 from ..._checks import check_choice, check_str, check_temperature
-from ..._config import NotGiven, TimeoutTypes
+from ..._config import ClientConfig, NotGiven, TimeoutTypes
 from ..._files import TRANSLATION_UPLOADS, FileInput, prepare_file
+from ..._long_calls import LongCall
+from ..._long_recordings import check_split_options, model_limits
 from ...errors import InvalidArgumentError
 from .._base import generated_file
-from .transcriptions import checked_model, text_body
+from .transcriptions import SplitOptions, checked_model, text_body
 
 DEFAULT_MODEL: Final = DEFAULT_TRANSLATION_MODEL
 
@@ -31,7 +33,7 @@ TranslationVerbose: TypeAlias = CreateTranslationResponseVerboseJson
 TranslationResult: TypeAlias = Translation | TranslationVerbose | str
 
 
-class TranslationOptions(TypedDict, total=False):
+class TranslationOptions(SplitOptions, total=False):
     """The keyword arguments of ``translations.create`` besides ``response_format``, written once
     for its overloads."""
 
@@ -96,3 +98,58 @@ def request(
         return APICall(kwargs, _PARSERS[fmt], [prepared])
 
     return upload
+
+
+def split_request(
+    file: FileInput,
+    *,
+    config: ClientConfig,
+    model: str,
+    prompt: str | None,
+    response_format: str | None,
+    temperature: float | None,
+    split: bool,
+    max_concurrency: int,
+    max_upload_bytes: int | None | NotGiven,
+    max_duration: float | None | NotGiven,
+    on_chunk_done: Callable[[int, int], None] | None,
+) -> LongCall[TranslationResult]:
+    """:func:`request` for a recording of any length (see the transcriptions' ``split_request``)."""
+    check_split_options(
+        split=split,
+        max_concurrency=max_concurrency,
+        max_upload_bytes=max_upload_bytes,
+        max_duration=max_duration,
+    )
+    upload = request(
+        file, model=model, prompt=prompt, response_format=response_format, temperature=temperature
+    )
+
+    def build(
+        chunk: FileInput, chunk_prompt: str | None, _speakers: Mapping[str, FileInput] | None
+    ) -> APICall[TranslationResult]:
+        return request(
+            chunk, model=model, prompt=chunk_prompt, response_format=response_format, temperature=temperature
+        )()
+
+    caps = translation_model(model)
+    return LongCall(
+        whole=None,
+        upload=upload,
+        build=build,
+        fmt=response_format or "json",
+        limits=model_limits(
+            model,
+            endpoint="translations",
+            max_upload_bytes=config.max_upload_bytes
+            if isinstance(max_upload_bytes, NotGiven)
+            else max_upload_bytes,
+            max_duration=config.max_duration if isinstance(max_duration, NotGiven) else max_duration,
+        ),
+        split=split,
+        max_concurrency=max_concurrency,
+        prompt=prompt,
+        takes_prompt=caps is None or caps.prompt,
+        known_speakers=None,
+        on_chunk_done=on_chunk_done,
+    )

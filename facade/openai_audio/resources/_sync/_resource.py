@@ -55,6 +55,20 @@ class SyncResource:
         with self._client._stream(sent, timeout=timeout) as response:
             yield response
 
+    @contextmanager
+    def _stream_call(
+        self,
+        call: APICall[Any],
+        timeout: TimeoutTypes | NotGiven,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+    ) -> Iterator[httpx.Response]:
+        """Stream the response of a call already prepared (a chunk of a long recording)."""
+        sent = _with_extras(call, extra_headers, extra_query, extra_body)
+        with self._client._stream(sent, timeout=timeout) as response:
+            yield response
+
 
 def _with_extras(
     call: APICall[T], extra_headers: Headers | None, extra_query: Query | None, extra_body: Body | None

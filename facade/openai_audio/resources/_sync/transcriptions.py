@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from openai_audio_api.models import AudioResponseFormat, TimestampGranularity, TranscriptionInclude
 
 from ..._batching import DEFAULT_CONCURRENCY, BatchRunner
-from ..._blocking import Deferred, in_this_thread
+from ..._blocking import in_this_thread
 from ..._call import APICall, Body, Headers, Query
 from ..._config import NOT_GIVEN, NotGiven, TimeoutTypes
 from ..._files import FileInput, may_block
-from ..._raw_response import raw_response_wrapper
+from ..._long_calls import LongCalls
+from ..._long_recordings import DEFAULT_MAX_CONCURRENCY
+from ..._raw_response import in_raw_mode, raw_response_wrapper
 from ..._streaming import TRANSCRIPTION_EVENTS, EventStream, TranscriptionStreamEvent, iter_events
 from .._calls.transcriptions import (
     DEFAULT_MODEL,
@@ -25,7 +27,7 @@ from .._calls.transcriptions import (
     TranscriptionResult,
     TranscriptionVerbose,
     check_options,
-    request,
+    split_request,
 )
 from ._resource import SyncResource
 from ._streamed import streamed_events
@@ -111,6 +113,11 @@ class Transcriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        split: bool = True,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
+        on_chunk_done: Callable[[int, int], None] | None = None,
     ) -> TranscriptionResult:
         """Transcribe ``file`` (a path is streamed from disk, never read whole).
 
@@ -128,9 +135,19 @@ class Transcriptions(SyncResource):
         ``chunking_strategy``: ``"auto"``, a ``VadConfig`` or ``{"type": "server_vad", ...}``.
         ``known_speakers``: up to 4 ``{name: audio}`` reference clips of 2–10 s each, sent as
         ``known_speaker_names[]``/``known_speaker_references[]`` data URLs.
+
+        Any size and length: a recording over the model's limits (25 MB; 1500 s for the gpt-4o
+        models, 1400 s for diarize) is split at pauses, its chunks are sent ``max_concurrency``
+        (4) at a time, each retried on its own, and the results stitched into one of the same
+        type. Within the limits it is sent exactly as is. ``split=False`` always sends it whole;
+        ``max_upload_bytes``/``max_duration`` (None: no limit) override the limits, as the
+        client's own do; ``on_chunk_done(done, total)`` follows a split recording's progress.
+        Compressed audio over the limits needs ``pip install 'openai-audio[media]'``. See the
+        transcription guide's "Long recordings" for what is guaranteed across chunks.
         """
-        upload = request(
+        long = split_request(
             file,
+            config=self._client._config,
             model=model,
             response_format=response_format,
             language=language,
@@ -143,11 +160,19 @@ class Transcriptions(SyncResource):
             chunking_strategy=chunking_strategy,
             known_speakers=known_speakers,
             stream=False,
+            # A raw response is one HTTP response: under with_raw_response nothing is split.
+            split=split and not in_raw_mode(),
+            max_concurrency=max_concurrency,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
+            on_chunk_done=on_chunk_done,
         )
-        call = in_this_thread(
-            upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close
+        long.whole = in_this_thread(
+            long.make_whole, needed=may_block(file) or known_speakers is not None, undo=APICall.close
         )
-        return self._send(call, timeout, extra_headers, extra_query, extra_body)
+        return LongCalls.create(
+            long, lambda call: self._send(call, timeout, extra_headers, extra_query, extra_body)
+        )
 
     def create_many(
         self,
@@ -196,6 +221,11 @@ class Transcriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        split: bool = True,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_duration: float | None | NotGiven = NOT_GIVEN,
+        on_chunk_done: Callable[[int, int], None] | None = None,
     ) -> EventStream[TranscriptionStreamEvent]:
         """Transcribe with ``stream=true``: ``TranscriptTextDeltaEvent``s as text arrives,
         ``TranscriptTextSegmentEvent``s (diarize model with diarized_json), then one
@@ -206,9 +236,14 @@ class Transcriptions(SyncResource):
         ``StreamError``; so does a stream that ends before its done event. Same rules as
         :meth:`create`, checked here; whisper-1 cannot stream. The async client opens the file
         when the stream is entered, on a worker thread.
+
+        A recording over the limits is split as in :meth:`create`: every chunk's deltas and
+        segments come in recording order (timestamps moved, ids renumbered, a space delta where
+        two chunks meet), then one done event with the whole text and the summed usage.
         """
-        upload = request(
+        long = split_request(
             file,
+            config=self._client._config,
             model=model,
             response_format=response_format,
             language=language,
@@ -221,12 +256,21 @@ class Transcriptions(SyncResource):
             chunking_strategy=chunking_strategy,
             known_speakers=known_speakers,
             stream=True,
+            # A raw response is one HTTP response: under with_raw_response nothing is split.
+            split=split and not in_raw_mode(),
+            max_concurrency=max_concurrency,
+            max_upload_bytes=max_upload_bytes,
+            max_duration=max_duration,
+            on_chunk_done=on_chunk_done,
         )
-        call = Deferred(upload, needed=may_block(file) or known_speakers is not None, undo=APICall.close)
-        return EventStream(
-            lambda: self._stream_deferred(call, timeout, extra_headers, extra_query, extra_body),
-            lambda r: iter_events(r, TRANSCRIPTION_EVENTS),
-            call.discard,
+        # The upload is prepared (off the event loop) and split, if it must be, when it is opened.
+        return LongCalls.stream(
+            long,
+            lambda call: EventStream(
+                lambda: self._stream_call(call, timeout, extra_headers, extra_query, extra_body),
+                lambda r: iter_events(r, TRANSCRIPTION_EVENTS),
+                call.close,
+            ),
         )
 
 
