@@ -304,3 +304,10 @@ def test_progress_is_reported_per_chunk(client: AudioClient, server: AudioServer
     )
     total = len(_uploads(server))
     assert sorted(seen) == [(i, total) for i in range(1, total + 1)]
+
+
+def test_a_raw_response_is_never_split(client: AudioClient, server: AudioServer, long_wav: bytes) -> None:
+    raw = client.transcriptions.with_raw_response.create(("talk.wav", long_wav), model="whisper-1", **LIMITS)
+    assert raw.status_code == 200 and raw.parse().text
+    (upload,) = _uploads(server)  # one HTTP response: the whole recording in one request
+    assert upload.size == len(long_wav)

@@ -159,7 +159,7 @@ class AsyncTranscriptions(AsyncResource):
             known_speakers=known_speakers,
             stream=False,
             # A raw response is one HTTP response: under with_raw_response nothing is split.
-            split=split and not in_raw_mode(),
+            split=False if in_raw_mode() else split,
             max_concurrency=max_concurrency,
             max_upload_bytes=max_upload_bytes,
             max_duration=max_duration,
@@ -255,7 +255,7 @@ class AsyncTranscriptions(AsyncResource):
             known_speakers=known_speakers,
             stream=True,
             # A raw response is one HTTP response: under with_raw_response nothing is split.
-            split=split and not in_raw_mode(),
+            split=False if in_raw_mode() else split,
             max_concurrency=max_concurrency,
             max_upload_bytes=max_upload_bytes,
             max_duration=max_duration,

@@ -108,7 +108,7 @@ class Translations(SyncResource):
             response_format=response_format,
             temperature=temperature,
             # A raw response is one HTTP response: under with_raw_response nothing is split.
-            split=split and not in_raw_mode(),
+            split=False if in_raw_mode() else split,
             max_concurrency=max_concurrency,
             max_upload_bytes=max_upload_bytes,
             max_duration=max_duration,
