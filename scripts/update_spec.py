@@ -110,7 +110,7 @@ class Update:
             )
         if d.by_kind(spec_diff.EVENT_ADDED):
             hints.append(
-                "new event types reach façade users as UnknownEvent until facade/openai_audio/_streaming.py "
+                "new event types reach façade users as UnknownEvent until facade/openai_audio/_events.py "
                 "gets a class for them"
             )
         if d.by_kind(spec_diff.OPERATION_ADDED):

@@ -1,10 +1,19 @@
-"""Short public names for the generated models users meet, and the façade's stream event types.
+"""Short public names for the generated models users meet, and the façade's stream types.
 
-They are the generated attrs classes themselves (``openai_audio_api.models``),
-so a value from the façade and one from the raw generated client are the same type.
-Their docstrings come from the spec; where it has none (``Translation``, ``TranslationVerbose``,
-``VoiceConsentDeleted``, ``TranscriptionSegment``, ``TranscriptionWord``, ``VadConfig``),
-docs/reference/types.md says what they are, and tests/docs checks that it does.
+Two kinds of names, never mixed up:
+
+* The models (``Transcription``, ``VoiceConsent``, ``VadConfig``, the ``...EventModel`` wire
+  shapes, the ``Literal`` aliases, ...) are the generated attrs classes themselves
+  (``openai_audio_api.models``), so a value from the façade and one from the raw generated
+  client are the same type. Their docstrings come from the spec; where it has none
+  (``Translation``, ``TranslationVerbose``, ``VoiceConsentDeleted``, ``TranscriptionSegment``,
+  ``TranscriptionWord``, ``VadConfig``), docs/reference/types.md says what they are, and
+  tests/docs checks that it does.
+* The stream events (``SpeechAudioDeltaEvent``, ``TranscriptTextDoneEvent``, ...,
+  ``UnknownEvent``) and the stream classes are the façade's own (``_events.py``,
+  ``_streaming.py``): frozen, strictly checked, ``None`` for what is absent, audio decoded once.
+  The generated shapes of the same events are the ``...EventModel`` classes; the generated
+  package has no class under the façade's event names, so no name means two classes.
 """
 
 from __future__ import annotations
@@ -14,6 +23,8 @@ from openai_audio_api.models import (
     BuiltinVoice,
     ChunkingStrategyAuto,
     CustomVoice,
+    SpeechAudioDeltaEventModel,
+    SpeechAudioDoneEventModel,
     SpeechModel,
     SpeechResponseFormat,
     SpeechStreamFormat,
@@ -24,6 +35,9 @@ from openai_audio_api.models import (
     TranscriptionModel,
     TranscriptionSegment,
     TranscriptionWord,
+    TranscriptTextDeltaEventModel,
+    TranscriptTextDoneEventModel,
+    TranscriptTextSegmentEventModel,
     TranscriptTextUsageDuration,
     TranscriptTextUsageTokens,
     TranslationModel,
@@ -44,12 +58,6 @@ from openai_audio_api.models import (
 )
 from openai_audio_api.models import (
     CreateTranslationResponseVerboseJson as TranslationVerbose,
-)
-from openai_audio_api.models import (
-    SpeechAudioDeltaEvent as SpeechAudioDeltaEventModel,
-)
-from openai_audio_api.models import (
-    SpeechAudioDoneEvent as SpeechAudioDoneEventModel,
 )
 from openai_audio_api.models import (
     VoiceConsentDeletedResource as VoiceConsentDeleted,
@@ -95,8 +103,11 @@ __all__ = [
     "SpeechStreamFormat",
     "TimestampGranularity",
     "TranscriptTextDeltaEvent",
+    "TranscriptTextDeltaEventModel",
     "TranscriptTextDoneEvent",
+    "TranscriptTextDoneEventModel",
     "TranscriptTextSegmentEvent",
+    "TranscriptTextSegmentEventModel",
     "TranscriptTextUsageDuration",
     "TranscriptTextUsageTokens",
     "Transcription",

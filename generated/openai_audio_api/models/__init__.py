@@ -37,26 +37,26 @@ if TYPE_CHECKING:
     from .custom_voice import CustomVoice
     from .error import Error
     from .error_response import ErrorResponse
-    from .speech_audio_delta_event import SpeechAudioDeltaEvent
+    from .speech_audio_delta_event_model import SpeechAudioDeltaEventModel
     from .speech_audio_delta_event_type import SpeechAudioDeltaEventType
-    from .speech_audio_done_event import SpeechAudioDoneEvent
+    from .speech_audio_done_event_model import SpeechAudioDoneEventModel
     from .speech_audio_done_event_type import SpeechAudioDoneEventType
     from .speech_audio_done_event_usage import SpeechAudioDoneEventUsage
     from .speech_model import SpeechModel
     from .speech_response_format import SpeechResponseFormat
     from .speech_stream_format import SpeechStreamFormat
     from .timestamp_granularity import TimestampGranularity
-    from .transcript_text_delta_event import TranscriptTextDeltaEvent
     from .transcript_text_delta_event_logprobs_item import (
         TranscriptTextDeltaEventLogprobsItem,
     )
+    from .transcript_text_delta_event_model import TranscriptTextDeltaEventModel
     from .transcript_text_delta_event_type import TranscriptTextDeltaEventType
-    from .transcript_text_done_event import TranscriptTextDoneEvent
     from .transcript_text_done_event_logprobs_item import (
         TranscriptTextDoneEventLogprobsItem,
     )
+    from .transcript_text_done_event_model import TranscriptTextDoneEventModel
     from .transcript_text_done_event_type import TranscriptTextDoneEventType
-    from .transcript_text_segment_event import TranscriptTextSegmentEvent
+    from .transcript_text_segment_event_model import TranscriptTextSegmentEventModel
     from .transcript_text_segment_event_type import TranscriptTextSegmentEventType
     from .transcript_text_usage_duration import TranscriptTextUsageDuration
     from .transcript_text_usage_duration_type import TranscriptTextUsageDurationType
@@ -109,22 +109,22 @@ _MODULE_OF = {
     "CustomVoice": ".custom_voice",
     "Error": ".error",
     "ErrorResponse": ".error_response",
-    "SpeechAudioDeltaEvent": ".speech_audio_delta_event",
+    "SpeechAudioDeltaEventModel": ".speech_audio_delta_event_model",
     "SpeechAudioDeltaEventType": ".speech_audio_delta_event_type",
-    "SpeechAudioDoneEvent": ".speech_audio_done_event",
+    "SpeechAudioDoneEventModel": ".speech_audio_done_event_model",
     "SpeechAudioDoneEventType": ".speech_audio_done_event_type",
     "SpeechAudioDoneEventUsage": ".speech_audio_done_event_usage",
     "SpeechModel": ".speech_model",
     "SpeechResponseFormat": ".speech_response_format",
     "SpeechStreamFormat": ".speech_stream_format",
     "TimestampGranularity": ".timestamp_granularity",
-    "TranscriptTextDeltaEvent": ".transcript_text_delta_event",
     "TranscriptTextDeltaEventLogprobsItem": ".transcript_text_delta_event_logprobs_item",
+    "TranscriptTextDeltaEventModel": ".transcript_text_delta_event_model",
     "TranscriptTextDeltaEventType": ".transcript_text_delta_event_type",
-    "TranscriptTextDoneEvent": ".transcript_text_done_event",
     "TranscriptTextDoneEventLogprobsItem": ".transcript_text_done_event_logprobs_item",
+    "TranscriptTextDoneEventModel": ".transcript_text_done_event_model",
     "TranscriptTextDoneEventType": ".transcript_text_done_event_type",
-    "TranscriptTextSegmentEvent": ".transcript_text_segment_event",
+    "TranscriptTextSegmentEventModel": ".transcript_text_segment_event_model",
     "TranscriptTextSegmentEventType": ".transcript_text_segment_event_type",
     "TranscriptTextUsageDuration": ".transcript_text_usage_duration",
     "TranscriptTextUsageDurationType": ".transcript_text_usage_duration_type",
@@ -190,9 +190,9 @@ __all__ = (
     "CustomVoice",
     "Error",
     "ErrorResponse",
-    "SpeechAudioDeltaEvent",
+    "SpeechAudioDeltaEventModel",
     "SpeechAudioDeltaEventType",
-    "SpeechAudioDoneEvent",
+    "SpeechAudioDoneEventModel",
     "SpeechAudioDoneEventType",
     "SpeechAudioDoneEventUsage",
     "SpeechModel",
@@ -206,13 +206,13 @@ __all__ = (
     "TranscriptionModel",
     "TranscriptionSegment",
     "TranscriptionWord",
-    "TranscriptTextDeltaEvent",
     "TranscriptTextDeltaEventLogprobsItem",
+    "TranscriptTextDeltaEventModel",
     "TranscriptTextDeltaEventType",
-    "TranscriptTextDoneEvent",
     "TranscriptTextDoneEventLogprobsItem",
+    "TranscriptTextDoneEventModel",
     "TranscriptTextDoneEventType",
-    "TranscriptTextSegmentEvent",
+    "TranscriptTextSegmentEventModel",
     "TranscriptTextSegmentEventType",
     "TranscriptTextUsageDuration",
     "TranscriptTextUsageDurationType",

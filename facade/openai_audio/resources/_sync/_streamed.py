@@ -26,7 +26,7 @@ E = TypeVar("E")
 S = TypeVar("S", bound=_SyncStream[Any])
 
 
-class _AsyncStreamedResponse(Generic[S]):
+class _StreamedResponse(Generic[S]):
     def __init__(self, stream: S) -> None:
         self._stream = stream
 
@@ -70,7 +70,7 @@ class _AsyncStreamedResponse(Generic[S]):
         return b"".join([chunk for chunk in self.iter_bytes()])
 
 
-class StreamedAudioResponse(_AsyncStreamedResponse[AudioStream]):
+class StreamedAudioResponse(_StreamedResponse[AudioStream]):
     """A speech response being streamed: ``parse()`` gives the audio bytes (read whole)."""
 
     def __enter__(self) -> StreamedAudioResponse:
@@ -91,7 +91,7 @@ class StreamedAudioResponse(_AsyncStreamedResponse[AudioStream]):
             out.abort()  # a no-op after commit
 
 
-class StreamedEventsResponse(_AsyncStreamedResponse[EventStream[E]]):
+class StreamedEventsResponse(_StreamedResponse[EventStream[E]]):
     """An event stream being received: ``parse()`` gives the typed event stream, already open."""
 
     def __enter__(self) -> StreamedEventsResponse[E]:

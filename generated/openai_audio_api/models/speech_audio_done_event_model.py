@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from ..models.speech_audio_done_event_usage import SpeechAudioDoneEventUsage
 
 
-T = TypeVar("T", bound="SpeechAudioDoneEvent")
+T = TypeVar("T", bound="SpeechAudioDoneEventModel")
 
 
 @_attrs_define
-class SpeechAudioDoneEvent:
+class SpeechAudioDoneEventModel:
     """Emitted when the speech synthesis is complete and all audio has been streamed."""
 
     type_: SpeechAudioDoneEventType
@@ -59,13 +59,13 @@ class SpeechAudioDoneEvent:
 
         usage = SpeechAudioDoneEventUsage.from_dict(d.pop("usage"))
 
-        speech_audio_done_event = cls(
+        speech_audio_done_event_model = cls(
             type_=type_,
             usage=usage,
         )
 
-        speech_audio_done_event.additional_properties = d
-        return speech_audio_done_event
+        speech_audio_done_event_model.additional_properties = d
+        return speech_audio_done_event_model
 
     @property
     def additional_keys(self) -> list[str]:

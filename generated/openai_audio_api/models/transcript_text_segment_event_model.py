@@ -13,11 +13,11 @@ from ..models.transcript_text_segment_event_type import (
     check_transcript_text_segment_event_type,
 )
 
-T = TypeVar("T", bound="TranscriptTextSegmentEvent")
+T = TypeVar("T", bound="TranscriptTextSegmentEventModel")
 
 
 @_attrs_define
-class TranscriptTextSegmentEvent:
+class TranscriptTextSegmentEventModel:
     """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you
     [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and
     `response_format` set to `diarized_json`.
@@ -81,7 +81,7 @@ class TranscriptTextSegmentEvent:
 
         speaker = d.pop("speaker")
 
-        transcript_text_segment_event = cls(
+        transcript_text_segment_event_model = cls(
             type_=type_,
             id=id,
             start=start,
@@ -90,8 +90,8 @@ class TranscriptTextSegmentEvent:
             speaker=speaker,
         )
 
-        transcript_text_segment_event.additional_properties = d
-        return transcript_text_segment_event
+        transcript_text_segment_event_model.additional_properties = d
+        return transcript_text_segment_event_model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,11 +13,11 @@ from ..models.speech_audio_delta_event_type import (
     check_speech_audio_delta_event_type,
 )
 
-T = TypeVar("T", bound="SpeechAudioDeltaEvent")
+T = TypeVar("T", bound="SpeechAudioDeltaEventModel")
 
 
 @_attrs_define
-class SpeechAudioDeltaEvent:
+class SpeechAudioDeltaEventModel:
     """Emitted for each chunk of audio data generated during speech synthesis."""
 
     type_: SpeechAudioDeltaEventType
@@ -51,13 +51,13 @@ class SpeechAudioDeltaEvent:
 
         audio = d.pop("audio")
 
-        speech_audio_delta_event = cls(
+        speech_audio_delta_event_model = cls(
             type_=type_,
             audio=audio,
         )
 
-        speech_audio_delta_event.additional_properties = d
-        return speech_audio_delta_event
+        speech_audio_delta_event_model.additional_properties = d
+        return speech_audio_delta_event_model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     )
 
 
-T = TypeVar("T", bound="TranscriptTextDeltaEvent")
+T = TypeVar("T", bound="TranscriptTextDeltaEventModel")
 
 
 @_attrs_define
-class TranscriptTextDeltaEvent:
+class TranscriptTextDeltaEventModel:
     """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts.
     Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream`
     parameter set to `true`.
@@ -100,15 +100,15 @@ class TranscriptTextDeltaEvent:
 
         segment_id = d.pop("segment_id", UNSET)
 
-        transcript_text_delta_event = cls(
+        transcript_text_delta_event_model = cls(
             type_=type_,
             delta=delta,
             logprobs=logprobs,
             segment_id=segment_id,
         )
 
-        transcript_text_delta_event.additional_properties = d
-        return transcript_text_delta_event
+        transcript_text_delta_event_model.additional_properties = d
+        return transcript_text_delta_event_model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from ..models.transcription_language import TranscriptionLanguage
 
 
-T = TypeVar("T", bound="TranscriptTextDoneEvent")
+T = TypeVar("T", bound="TranscriptTextDoneEventModel")
 
 
 @_attrs_define
-class TranscriptTextDoneEvent:
+class TranscriptTextDoneEventModel:
     """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create
     a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`.
 
@@ -134,7 +134,7 @@ class TranscriptTextDoneEvent:
         else:
             usage = TranscriptTextUsageTokens.from_dict(_usage)
 
-        transcript_text_done_event = cls(
+        transcript_text_done_event_model = cls(
             type_=type_,
             text=text,
             languages=languages,
@@ -142,8 +142,8 @@ class TranscriptTextDoneEvent:
             usage=usage,
         )
 
-        transcript_text_done_event.additional_properties = d
-        return transcript_text_done_event
+        transcript_text_done_event_model.additional_properties = d
+        return transcript_text_done_event_model
 
     @property
     def additional_keys(self) -> list[str]:
