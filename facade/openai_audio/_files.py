@@ -25,6 +25,8 @@ network I/O and returns a :class:`PreparedFile` whose ``to_httpx()`` goes straig
   bytes are named ``audio.<ext>``.
 * :meth:`PreparedFile.close` closes only what :func:`prepare_file` opened (path files and
   spools), never a file object the caller passed in.
+
+What each endpoint accepts, and the size/format/content-type checks, are in ``_upload_rules``.
 """
 
 from __future__ import annotations
@@ -32,23 +34,27 @@ from __future__ import annotations
 import base64
 import functools
 import io
-import mimetypes
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from types import MappingProxyType, TracebackType
+from dataclasses import replace
+from types import TracebackType
 from typing import IO, TYPE_CHECKING, Final, TypeAlias, cast
 
 from ._audio_formats import (
-    CANONICAL_TYPES,
-    MIME_ALIASES,
-    PREFERRED_EXTENSIONS,
     SNIFF_BYTES,
-    canonical_mime,
-    sniff,
     wav_duration,
+)
+from ._upload_rules import (
+    MIB,
+    TRANSCRIPTION_UPLOADS,
+    TRANSLATION_UPLOADS,
+    VOICE_CONSENT_UPLOADS,
+    VOICE_SAMPLE_UPLOADS,
+    UploadRule,
+    check_size,
+    mib,
+    resolve_format,
 )
 from .errors import InvalidArgumentError, InvalidArgumentTypeError
 
@@ -79,66 +85,13 @@ FileInput: TypeAlias = (
     | tuple[str, bytes | IO[bytes], str]
 )
 
-# Produces the first bytes of an upload, for sniffing; called only when needed.
-_Head: TypeAlias = Callable[[], bytes]
-
-MIB: Final = 1024 * 1024
 #: Non-seekable streams are buffered in memory up to this size, then on disk.
 SPOOL_MEMORY_BYTES: Final = 8 * MIB
 _CHUNK: Final = 64 * 1024
-_OCTET_STREAM: Final = "application/octet-stream"
 _ACCEPTED_KINDS: Final = (
     "a path (str or os.PathLike), bytes, a binary file object, "
     "or a (filename, content) / (filename, content, content_type) tuple"
 )
-
-
-@dataclass(frozen=True)
-class UploadRule:
-    """What one endpoint accepts as an uploaded file."""
-
-    endpoint: str  # used in error messages, e.g. "transcriptions"
-    formats: Mapping[str, str]  # extension (lower case, no dot) -> canonical MIME type
-    mime_types: frozenset[str]  # content types accepted as given (lower case, no parameters)
-    max_bytes: int | None = None  # None: no client-side limit
-
-
-def _formats(*extensions: str) -> Mapping[str, str]:
-    return MappingProxyType({ext: CANONICAL_TYPES[ext] for ext in extensions})
-
-
-_TRANSCRIPTION_FORMATS = _formats("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "oga", "wav", "webm")
-
-TRANSCRIPTION_UPLOADS: Final = UploadRule(
-    endpoint="transcriptions",
-    formats=_TRANSCRIPTION_FORMATS,
-    # Every alias of an accepted type: the transcription endpoints document formats, not types.
-    mime_types=frozenset(
-        alias for alias, canonical in MIME_ALIASES.items() if canonical in _TRANSCRIPTION_FORMATS.values()
-    ),
-    max_bytes=None,
-)
-TRANSLATION_UPLOADS: Final = replace(TRANSCRIPTION_UPLOADS, endpoint="translations")
-
-VOICE_SAMPLE_UPLOADS: Final = UploadRule(
-    endpoint="voices",
-    formats=_formats("aac", "flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"),
-    # Exactly the list in the API reference for consent recordings and voice samples.
-    mime_types=frozenset(
-        {
-            "audio/mpeg",
-            "audio/wav",
-            "audio/x-wav",
-            "audio/ogg",
-            "audio/aac",
-            "audio/flac",
-            "audio/webm",
-            "audio/mp4",
-        }
-    ),
-    max_bytes=10 * MIB,
-)
-VOICE_CONSENT_UPLOADS: Final = replace(VOICE_SAMPLE_UPLOADS, endpoint="voice consents")
 
 
 class PreparedFile:
@@ -356,14 +309,14 @@ def _from_path(value: str | os.PathLike[str], argument: str, rule: UploadRule) -
     if not stat.S_ISREG(info.st_mode):
         # Opening a FIFO would block; devices and sockets are not files to upload.
         raise InvalidArgumentError(argument, f"{path!r} is not a regular file")
-    _check_size(argument, rule, info.st_size, path=path)
+    check_size(argument, rule, info.st_size, path=path)
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed by PreparedFile.close or below
     except OSError as exc:
         raise InvalidArgumentError(argument, f"cannot open {path!r}: {_reason(exc)}") from exc
     try:
         head = functools.partial(_peek, stream, argument)  # read only if the name does not tell
-        name, content_type = _resolve_format(
+        name, content_type = resolve_format(
             argument, rule, name=os.path.basename(path), content_type=None, head=head
         )
     except BaseException:
@@ -383,8 +336,8 @@ def _from_bytes(
     content_type: str | None,
 ) -> PreparedFile:
     data = value if isinstance(value, bytes) else bytes(value)  # BytesIO(bytes) shares, not copies
-    _check_size(argument, rule, len(data))
-    name, content_type = _resolve_format(
+    check_size(argument, rule, len(data))
+    name, content_type = resolve_format(
         argument, rule, name=name, content_type=content_type, head=lambda: data[:SNIFF_BYTES]
     )
     return PreparedFile(
@@ -433,7 +386,7 @@ def _from_file(
     span = _span(value)
     if span is not None:
         start, size = span
-        _check_size(argument, rule, size)
+        check_size(argument, rule, size)
         # httpx seeks to 0 before sending; only a file already there can be used as is. A
         # SpooledTemporaryFile is wrapped too, so that httpx's fileno() probe cannot roll it to disk.
         if start == 0 and not isinstance(value, tempfile.SpooledTemporaryFile):
@@ -445,10 +398,10 @@ def _from_file(
         owns = True
         if size == 0:
             stream.close()
-            _check_size(argument, rule, size)
+            check_size(argument, rule, size)
     try:
         head = _peek(stream, argument)  # also proves the file yields bytes, not str
-        resolved_name, resolved_type = _resolve_format(
+        resolved_name, resolved_type = resolve_format(
             argument,
             rule,
             name=_basename(name) if name else None,
@@ -515,7 +468,7 @@ def _spool(value: IO[bytes], argument: str, rule: UploadRule) -> tuple[IO[bytes]
             total += len(chunk)
             if limit is not None and total > limit:
                 raise InvalidArgumentError(
-                    argument, f"the stream is larger than {_mib(limit)}, the most {rule.endpoint} accepts"
+                    argument, f"the stream is larger than {mib(limit)}, the most {rule.endpoint} accepts"
                 )
     except BaseException:
         spool.close()
@@ -542,119 +495,9 @@ def _peek(stream: IO[bytes], argument: str) -> bytes:
     return b"".join(parts)
 
 
-# -- validation ---------------------------------------------------------------------------------
-
-
-def _check_size(argument: str, rule: UploadRule, size: int, *, path: str | None = None) -> None:
-    what = f"{path!r}" if path is not None else "the file"
-    if size == 0:
-        raise InvalidArgumentError(argument, f"{what} is empty (0 bytes)")
-    if rule.max_bytes is not None and size > rule.max_bytes:
-        raise InvalidArgumentError(
-            argument,
-            f"{what} is {size / MIB:.1f} MiB ({size} bytes); "
-            f"{rule.endpoint} accepts at most {_mib(rule.max_bytes)}",
-        )
-
-
-def _resolve_format(
-    argument: str,
-    rule: UploadRule,
-    *,
-    name: str | None,
-    content_type: str | None,
-    head: _Head,
-) -> tuple[str, str]:
-    """The ``(filename, content type)`` to upload with, or an error if the endpoint refuses it."""
-    extension = _extension(name)
-    if content_type is not None and content_type.split(";", 1)[0].strip().lower() not in ("", _OCTET_STREAM):
-        sent = _accept_content_type(argument, rule, content_type)
-        canonical = canonical_mime(sent)
-        fmt = PREFERRED_EXTENSIONS.get(canonical) if canonical else None
-    elif extension is not None and extension in CANONICAL_TYPES:
-        fmt = extension
-        sent = _accept_format(argument, rule, fmt, source=f"{name!r}")
-    else:
-        if extension is not None and (other := _non_audio_type(extension)) is not None:
-            raise InvalidArgumentError(
-                argument,
-                f"{name!r} is not an audio file ({other}); {rule.endpoint} accepts: {_listing(rule)}",
-            )
-        sniffed = sniff(head())
-        if sniffed is None:
-            raise InvalidArgumentError(
-                argument,
-                f"unrecognised audio format for {argument}; {rule.endpoint} accepts: {_listing(rule)}",
-            )
-        fmt = sniffed
-        sent = _accept_format(argument, rule, fmt, source="the content")
-    if name and extension in CANONICAL_TYPES:
-        return name, sent
-    stem = name or "audio"
-    return (f"{stem}.{fmt}" if fmt else stem), sent
-
-
-def _accept_format(argument: str, rule: UploadRule, fmt: str, *, source: str) -> str:
-    content_type = rule.formats.get(fmt)
-    if content_type is None:
-        raise InvalidArgumentError(
-            argument,
-            f"{source} is {fmt} audio, which {rule.endpoint} does not accept; "
-            f"{rule.endpoint} accepts: {_listing(rule)}",
-        )
-    return content_type
-
-
-def _accept_content_type(argument: str, rule: UploadRule, content_type: str) -> str:
-    base = content_type.split(";", 1)[0].strip().lower()
-    if not rule.mime_types or base in rule.mime_types:
-        return content_type.strip()
-    canonical = MIME_ALIASES.get(base)
-    if canonical is not None and canonical in rule.mime_types:
-        return canonical  # the endpoint lists only the canonical spelling
-    raise InvalidArgumentError(
-        argument,
-        f"content type {content_type!r} is not accepted by {rule.endpoint}; "
-        f"accepted content types: {', '.join(sorted(rule.mime_types))}",
-    )
-
-
-# -- small helpers ------------------------------------------------------------------------------
-
-
 def _basename(name: str) -> str:
     # Both separators: a filename from a Windows client is still just a name here.
     return name.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _extension(name: str | None) -> str | None:
-    if not name or "." not in name.lstrip("."):
-        return None
-    return name.rsplit(".", 1)[1].lower() or None
-
-
-@functools.cache
-def _builtin_mime_types() -> mimetypes.MimeTypes:
-    # Python's built-in table only: the system's mime.types differs between machines.
-    return mimetypes.MimeTypes()
-
-
-def _non_audio_type(extension: str) -> str | None:
-    """The MIME type an extension names if it is clearly not audio (``txt``), else None."""
-    guessed, _ = _builtin_mime_types().guess_type(f"x.{extension}")
-    if guessed is None or guessed == _OCTET_STREAM or guessed in MIME_ALIASES:
-        return None
-    if guessed.split("/", 1)[0] in ("audio", "video"):
-        return None  # maybe a container we accept (Opus in Ogg, QuickTime's ftyp): sniff it
-    return guessed
-
-
-def _listing(rule: UploadRule) -> str:
-    return ", ".join(sorted(rule.formats))
-
-
-def _mib(n: int) -> str:
-    return f"{n / MIB:g} MiB"
 
 
 def _reason(exc: BaseException) -> str:

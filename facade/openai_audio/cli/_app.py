@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from openai_audio import (
     DEFAULT_MAX_RETRIES,
-    NOT_GIVEN,
     AsyncAudioClient,
-    AudioClient,
     AudioError,
     FileInput,
-    VoiceConsent,
     __version__,
 )
 from openai_audio._capabilities import (
@@ -32,11 +28,10 @@ from openai_audio._config import DEFAULT_RATE_LIMIT_TIMEOUT
 
 from . import _batch, _speak
 from ._errors import register_secret, report
-from ._output import print_json, print_table
-from ._progress import ProgressReader, progress_enabled, transfer_progress
+from ._progress import progress_enabled
+from ._settings import F, Settings, pass_settings
 from ._speak import SPEECH_FORMATS
-
-F = TypeVar("F", bound=Callable[..., Any])
+from ._voices import consents, voices
 
 # "text" first: the default, answered by asking for json and printing its text (so any model does).
 TRANSCRIBE_FORMATS = ("text", *(f for f in TRANSCRIPTION_FORMATS if f != "text"))
@@ -50,37 +45,6 @@ EXTENSIONS = {
     "srt": "srt",
     "vtt": "vtt",
 }
-
-
-@dataclass
-class Settings:
-    api_key: str | None
-    base_url: str | None
-    timeout: float | None
-    max_retries: int
-    json: bool
-
-    def client_kwargs(self) -> dict[str, Any]:
-        return {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "timeout": NOT_GIVEN if self.timeout is None else self.timeout,
-            "max_retries": self.max_retries,
-        }
-
-    def client(self) -> AudioClient:
-        return AudioClient(**self.client_kwargs())
-
-    def async_client(self, **extra: Any) -> AsyncAudioClient:
-        return AsyncAudioClient(**self.client_kwargs(), **extra)
-
-
-pass_settings = click.make_pass_decorator(Settings)
-
-
-def json_option(command: F) -> F:
-    """``--json`` on a command; the global ``openai-audio --json ...`` works the same."""
-    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -405,150 +369,8 @@ def translate(
     return _run_files(settings, files, out_dir, fmt, jobs, force, operation, "translated", pacing)
 
 
-# -- uploads with a progress bar -------------------------------------------------------------------
-
-
-def _upload(path: Path, argument: str, send: Callable[[FileInput], Any]) -> Any:
-    """Call ``send`` with the file, wrapped in a byte-counting reader when bars are on."""
-    if not progress_enabled():
-        return send(path)
-    with transfer_progress() as progress:
-        task = progress.add_task(f"upload {path.name}", total=path.stat().st_size if path.is_file() else None)
-        with ProgressReader.open(
-            path, lambda n: progress.update(task, advance=n), argument=argument
-        ) as reader:
-            return send((path.name, reader.as_io()))
-
-
-# -- voices and consents ---------------------------------------------------------------------------
-
-
-def _when(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _show(settings: Settings, as_json: bool, value: Any, columns: tuple[str, ...], row: list[Any]) -> None:
-    if as_json or settings.json:
-        print_json(value.to_dict())
-    else:
-        print_table(columns, [row])
-
-
-def _consent_row(consent: VoiceConsent) -> list[Any]:
-    return [consent.id, consent.name, consent.language, _when(consent.created_at)]
-
-
-CONSENT_COLUMNS = ("id", "name", "language", "created (UTC)")
-
-
-@cli.group()
-def voices() -> None:
-    """Custom voices."""
-
-
-@voices.command("create")
-@click.option("--name", required=True)
-@click.option("--sample", required=True, type=click.Path(path_type=Path), help="Audio sample of the voice.")
-@click.option("--consent", required=True, help="Consent id (cons_...).")
-@json_option
-@pass_settings
-def voices_create(settings: Settings, name: str, sample: Path, consent: str, as_json: bool) -> int:
-    """Create a custom voice from a sample and a consent recording."""
-    with settings.client() as client:
-        voice = _upload(
-            sample, "audio_sample", lambda f: client.voices.create(name=name, audio_sample=f, consent=consent)
-        )
-    _show(
-        settings,
-        as_json,
-        voice,
-        ("id", "name", "created (UTC)"),
-        [voice.id, voice.name, _when(voice.created_at)],
-    )
-    return 0
-
-
-@cli.group()
-def consents() -> None:
-    """Voice consent recordings."""
-
-
-@consents.command("create")
-@click.option("--name", required=True)
-@click.option("--recording", required=True, type=click.Path(path_type=Path), help="The consent recording.")
-@click.option("--language", required=True, help="Language of the recording, e.g. en.")
-@json_option
-@pass_settings
-def consents_create(settings: Settings, name: str, recording: Path, language: str, as_json: bool) -> int:
-    """Upload a consent recording."""
-    with settings.client() as client:
-        consent = _upload(
-            recording,
-            "recording",
-            lambda f: client.voice_consents.create(name=name, recording=f, language=language),
-        )
-    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
-    return 0
-
-
-@consents.command("list")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (default: all).")
-@click.option(
-    "--page-size", type=click.IntRange(1, 100), default=100, show_default=True, help="Consents per request."
-)
-@json_option
-@pass_settings
-def consents_list(settings: Settings, limit: int | None, page_size: int, as_json: bool) -> int:
-    """List consents, following every page."""
-    with settings.client() as client:
-        found: list[VoiceConsent] = []
-        items: Iterator[VoiceConsent] = client.voice_consents.iter(limit=page_size)
-        for consent in items:
-            found.append(consent)
-            if limit is not None and len(found) >= limit:
-                break
-    if as_json or settings.json:
-        print_json([consent.to_dict() for consent in found])
-    else:
-        print_table(CONSENT_COLUMNS, [_consent_row(consent) for consent in found])
-    return 0
-
-
-@consents.command("get")
-@click.argument("consent_id")
-@json_option
-@pass_settings
-def consents_get(settings: Settings, consent_id: str, as_json: bool) -> int:
-    """Show one consent."""
-    with settings.client() as client:
-        consent = client.voice_consents.retrieve(consent_id)
-    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
-    return 0
-
-
-@consents.command("rename")
-@click.argument("consent_id")
-@click.argument("name")
-@json_option
-@pass_settings
-def consents_rename(settings: Settings, consent_id: str, name: str, as_json: bool) -> int:
-    """Give a consent a new name."""
-    with settings.client() as client:
-        consent = client.voice_consents.update(consent_id, name=name)
-    _show(settings, as_json, consent, CONSENT_COLUMNS, _consent_row(consent))
-    return 0
-
-
-@consents.command("delete")
-@click.argument("consent_id")
-@json_option
-@pass_settings
-def consents_delete(settings: Settings, consent_id: str, as_json: bool) -> int:
-    """Delete a consent."""
-    with settings.client() as client:
-        deleted = client.voice_consents.delete(consent_id)
-    _show(settings, as_json, deleted, ("id", "deleted"), [deleted.id, str(deleted.deleted).lower()])
-    return 0
+cli.add_command(voices)
+cli.add_command(consents)
 
 
 # -- local server ----------------------------------------------------------------------------------
