@@ -19,7 +19,7 @@ import pytest
 
 from openai_audio import AsyncAudioClient, AudioClient
 from openai_audio.testing import AudioServer
-from openai_audio.testing._audio import TEXT_CHUNK_ID, wav_header
+from openai_audio.testing._audio import TEXT_CHUNK_ID, pcm_chunks, pcm_size, wav_header
 
 # The suite's full-size knobs, read in one place so the Makefile and SECURITY.md can point here.
 SOAK_REQUESTS = int(os.environ.get("OPENAI_AUDIO_SOAK_REQUESTS") or 600)
@@ -36,12 +36,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def text_wav(text: str, pcm_bytes: int, rng: random.Random | None = None) -> bytes:
-    """A valid 24 kHz mono WAV whose embedded text the local server "recognises" exactly.
+    """A valid 24 kHz mono WAV of the local server's speech for ``text``, which it hears back exactly.
 
-    The PCM is random (seeded) so that every payload has its own sha256.
+    Padded to ``pcm_bytes`` with faint seeded noise (far below what recognition hears) so that every
+    payload has its own sha256; the speech runs up to 4x faster to fit, and is longer only when even
+    that does not fit.
     """
-    pcm_bytes -= pcm_bytes % 2
-    pcm = (rng or random.Random(text)).randbytes(pcm_bytes)
+    speed = next((s for s in (1.0, 2.0, 4.0) if pcm_size(text, s) <= pcm_bytes), 4.0)
+    speech = b"".join(pcm_chunks(text, speed))
+    pad = max(0, pcm_bytes - len(speech)) // 2
+    noise = bytes(x for b in (rng or random.Random(text)).randbytes(pad) for x in (b & 3, 0))
+    pcm = speech + noise
     return wav_header(len(pcm), text) + pcm
 
 
