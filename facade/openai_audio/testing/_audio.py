@@ -166,6 +166,15 @@ def speech_chunks(fmt: str, text: str, speed: float) -> Iterator[bytes]:
         raise ValueError(f"no incremental encoder for {fmt}")
 
 
+def encodes_with_pyav(fmt: str) -> bool:
+    return _media.can_encode(fmt)
+
+
+def encoded_chunks(fmt: str, text: str, speed: float) -> Iterator[bytes]:
+    """``fmt`` encoded by PyAV as it is made (blocking steps: iterate in a worker thread)."""
+    return _media.encode(fmt, pcm_chunks(text, speed), SAMPLE_RATE, text)
+
+
 def encode_with_soundfile(fmt: str, text: str, speed: float) -> bytes:
     """Encode with PyAV, else libsndfile (blocking: run it in a worker thread)."""
     if _media.can_encode(fmt):

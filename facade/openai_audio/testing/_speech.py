@@ -28,6 +28,18 @@ async def iterate_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
+async def iterate_in_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # Encoding takes real CPU time: each step runs in a worker thread, one step at a time.
+    try:
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+            if chunk:
+                yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            await anyio.to_thread.run_sync(close)
+
+
 async def create_speech(request: Request) -> Response:
     fault = await take_fault(request)
     body = await read_json(request)
@@ -40,7 +52,11 @@ async def create_speech(request: Request) -> Response:
     if exact is not None:
         size = _exact_size(exact, fmt)
         chunks: AsyncIterator[bytes] = iterate_chunks(_audio.exact_size_chunks(fmt, size))
-    elif fmt in _audio.EXACT_SIZE_FORMATS:
+    elif fmt in ("wav", "pcm"):
+        chunks = iterate_chunks(_audio.speech_chunks(fmt, text, speed))
+    elif _audio.encodes_with_pyav(fmt):  # real mp3/aac/opus/flac, streamed as it is encoded
+        chunks = iterate_in_thread(_audio.encoded_chunks(fmt, text, speed))
+    elif fmt == "mp3":
         chunks = iterate_chunks(_audio.speech_chunks(fmt, text, speed))
     else:
         encoded = await anyio.to_thread.run_sync(_audio.encode_with_soundfile, fmt, text, speed)
