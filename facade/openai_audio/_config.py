@@ -6,7 +6,7 @@ import ipaddress
 import math
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -25,6 +25,12 @@ DEFAULT_RATE_LIMIT_TIMEOUT: Final = 600.0
 MAX_TIMEOUT: Final = 7 * 24 * 3600.0
 
 TimeoutTypes = float | httpx.Timeout | None
+# A key, or a callable asked for it before each request (rotating credentials). The async client
+# also takes a callable returning an awaitable.
+APIKey = str | Callable[[], str]
+AsyncAPIKey = str | Callable[[], str | Awaitable[str]]
+# Values httpx can put in a query string.
+QueryValue = str | int | float | bool | None
 
 
 class NotGiven:
@@ -53,13 +59,14 @@ class InsecureBaseURLWarning(UserWarning):
 
 @dataclass(frozen=True)
 class ClientConfig:
-    api_key: str = field(repr=False)
+    api_key: AsyncAPIKey = field(repr=False)
     base_url: str
     organization: str | None
     project: str | None
     timeout: httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str] = field(default_factory=dict)
+    default_query: Mapping[str, QueryValue] = field(default_factory=dict)
     rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT
     # Limits a recording is split to (None: no limit); not given: each model's own.
     max_upload_bytes: int | None | NotGiven = NOT_GIVEN
@@ -68,12 +75,26 @@ class ClientConfig:
     def with_changes(
         self,
         *,
+        api_key: AsyncAPIKey | None = None,
+        base_url: str | httpx.URL | None = None,
+        organization: str | None = None,
+        project: str | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
         rate_limit_timeout: float | NotGiven = NOT_GIVEN,
         max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
         max_duration: float | None | NotGiven = NOT_GIVEN,
     ) -> ClientConfig:
+        """A copy with the given settings (as the official SDK's ``copy``: ``default_headers`` and
+        ``default_query`` are merged into the current ones, ``set_default_*`` replace them)."""
+        if default_headers is not None and set_default_headers is not None:
+            raise InvalidArgumentError("set_default_headers", "cannot be given with default_headers")
+        if default_query is not None and set_default_query is not None:
+            raise InvalidArgumentError("set_default_query", "cannot be given with default_query")
         changes: dict[str, object] = {}
         if not isinstance(max_upload_bytes, NotGiven):
             changes["max_upload_bytes"] = check_max_upload_bytes(max_upload_bytes)
@@ -81,14 +102,31 @@ class ClientConfig:
             changes["max_duration"] = check_max_duration(max_duration)
         if not isinstance(rate_limit_timeout, NotGiven):
             changes["rate_limit_timeout"] = check_seconds("rate_limit_timeout", rate_limit_timeout)
+        if api_key is not None:
+            changes["api_key"] = check_api_key(api_key)
+        if base_url is not None:
+            changes["base_url"] = check_base_url(base_url)
+        if organization is not None:
+            changes["organization"] = check_header_value("organization", organization)
+        if project is not None:
+            changes["project"] = check_header_value("project", project)
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = to_timeout(timeout, argument="timeout")
         if not isinstance(max_retries, NotGiven):
             changes["max_retries"] = check_max_retries(max_retries)
+        if default_headers is not None:
+            changes["default_headers"] = {**self.default_headers, **check_headers(default_headers)}
+        if set_default_headers is not None:
+            changes["default_headers"] = check_headers(set_default_headers, argument="set_default_headers")
+        if default_query is not None:
+            changes["default_query"] = {**self.default_query, **check_query(default_query)}
+        if set_default_query is not None:
+            changes["default_query"] = check_query(set_default_query, argument="set_default_query")
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def headers(self) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.api_key}"}
+        """Headers of every request, but the key (added per request by ``_auth.KeyAuth``)."""
+        headers = {}
         if self.organization:
             headers["OpenAI-Organization"] = self.organization
         if self.project:
@@ -183,7 +221,7 @@ def check_header_value(argument: str, value: object, *, secret: bool = False) ->
     return value
 
 
-def check_base_url(value: str) -> str:
+def check_base_url(value: str | httpx.URL) -> str:
     if not isinstance(value, str | httpx.URL):
         raise InvalidArgumentTypeError("base_url", f"expected a str, got {type(value).__name__}")
     try:
@@ -201,15 +239,53 @@ def check_base_url(value: str) -> str:
     return str(url).rstrip("/")
 
 
+def check_api_key(value: object) -> AsyncAPIKey:
+    """A key (checked now) or a callable (its keys are checked as it returns them)."""
+    if callable(value):
+        return value
+    if not isinstance(value, str):
+        raise InvalidArgumentTypeError("api_key", f"expected a str or a callable, got {type(value).__name__}")
+    if not value:
+        raise MissingAPIKeyError()
+    return check_header_value("api_key", value, secret=True)
+
+
+def check_headers(value: Mapping[str, str], *, argument: str = "default_headers") -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentTypeError(argument, f"expected a mapping, got {type(value).__name__}")
+    headers = dict(value)
+    for name, item in headers.items():
+        if not isinstance(name, str) or not name or not all("!" <= ch <= "~" and ch != ":" for ch in name):
+            raise InvalidArgumentError(argument, f"{name!r} is not a valid header name")
+        check_header_value(f"{argument}[{name}]", item)
+    return headers
+
+
+def check_query(value: Mapping[str, object], *, argument: str = "default_query") -> dict[str, QueryValue]:
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentTypeError(argument, f"expected a mapping, got {type(value).__name__}")
+    query: dict[str, QueryValue] = {}
+    for name, item in value.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidArgumentError(argument, f"{name!r} is not a valid parameter name")
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise InvalidArgumentTypeError(
+                f"{argument}[{name}]", f"expected a str, number, bool or None, got {type(item).__name__}"
+            )
+        query[name] = item
+    return query
+
+
 def resolve_config(
     *,
-    api_key: str | None,
+    api_key: AsyncAPIKey | None,
     base_url: str | None,
     organization: str | None,
     project: str | None,
     timeout: TimeoutTypes | NotGiven,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
+    default_query: Mapping[str, object] | None = None,
     rate_limit_timeout: float = DEFAULT_RATE_LIMIT_TIMEOUT,
     max_upload_bytes: int | None | NotGiven = NOT_GIVEN,
     max_duration: float | None | NotGiven = NOT_GIVEN,
@@ -217,25 +293,18 @@ def resolve_config(
     key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
     if not key:
         raise MissingAPIKeyError()
-    if not isinstance(key, str):
-        raise InvalidArgumentTypeError("api_key", f"expected a str, got {type(key).__name__}")
-    check_header_value("api_key", key, secret=True)
     url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
     org = organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
     proj = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
-    headers = dict(default_headers or {})
-    for name, value in headers.items():
-        if not isinstance(name, str) or not name or not all("!" <= ch <= "~" and ch != ":" for ch in name):
-            raise InvalidArgumentError("default_headers", f"{name!r} is not a valid header name")
-        check_header_value(f"default_headers[{name}]", value)
     return ClientConfig(
-        api_key=key,
+        api_key=check_api_key(key),
         base_url=check_base_url(url),
         organization=None if org is None else check_header_value("organization", org),
         project=None if proj is None else check_header_value("project", proj),
         timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout, argument="timeout"),
         max_retries=check_max_retries(max_retries),
-        default_headers=headers,
+        default_headers=check_headers(default_headers or {}),
+        default_query=check_query(default_query or {}),
         rate_limit_timeout=check_seconds("rate_limit_timeout", rate_limit_timeout),
         max_upload_bytes=check_max_upload_bytes(max_upload_bytes),
         max_duration=check_max_duration(max_duration),

@@ -1,4 +1,4 @@
-"""The ``openai_audio`` logger, switched on by ``OPENAI_LOG=debug|info``.
+"""The ``openai_audio`` logger, switched on by ``OPENAI_LOG=debug|info|warning|error`` (as the SDK's).
 
 Only method, URL, status, timing and retry decisions are logged: never headers,
 so the Authorization header cannot leak into logs.
@@ -13,6 +13,8 @@ logger = logging.getLogger("openai_audio")
 
 _configured = False
 
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
 
 def configure_from_env() -> None:
     """Attach a stderr handler once if OPENAI_LOG asks for it; otherwise leave logging to the app."""
@@ -20,7 +22,7 @@ def configure_from_env() -> None:
     if _configured:
         return
     _configured = True
-    level = {"debug": logging.DEBUG, "info": logging.INFO}.get(os.environ.get("OPENAI_LOG", "").lower())
+    level = LEVELS.get(os.environ.get("OPENAI_LOG", "").strip().lower())
     if level is None:
         return
     handler = logging.StreamHandler()

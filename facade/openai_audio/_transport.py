@@ -1,13 +1,32 @@
-"""Retries, in the transport.
+"""How a request travels: retries and pacing over a connection pool we do not change.
 
-Living below ``httpx.Client`` means every request through the shared client is
-retried the same way: the façade's calls and raw calls to the generated client.
+Each ``AudioClient`` sends through a private httpx client of its own, its *view*: the base URL,
+our headers, the default query, the timeout and the API key (``_auth.KeyAuth``) are set there,
+and its transport is
 
-What is retried: connection failures, timeouts, a connection dropped before the
-full answer arrived, and the statuses 408, 409, 429 and 5xx; a server's
-``x-should-retry`` header overrides that. The wait is ``retry-after-ms``, else
-``Retry-After`` (seconds or an HTTP date) when within a cap, else exponential
-backoff with jitter.
+    RetryTransport(PoolTransport(pool))
+
+where ``pool`` is the caller's ``http_client`` (or a plain ``httpx.Client`` we create and own).
+``PoolTransport`` hands each attempt to ``pool.send(...)``, httpx's public API, so the pool's
+proxies (also those from the environment), mounts, TLS settings, limits and event hooks apply as
+the caller configured them, and nothing of ours is written into it. That is why any number of
+clients, with different keys and base URLs, can share one pool, why the key never reaches the
+caller's other requests, and why no private httpx attribute is read. ``with_options`` copies
+and ``client.raw`` get views of their own over the same pool (a view is a few small objects, no
+connections), with their own timeout and retries and the client's one pacer.
+
+Why not set the retries on the pool itself (as this module once did): it changes the caller's
+client (their other requests get retried and carry our settings), and reaching its proxies and
+mounts needs httpx's private attributes. Why not retry above httpx, in the resources: raw
+generated calls would then not be retried.
+
+What is retried: connection failures, timeouts, a connection dropped before the full answer
+arrived, and the statuses 408, 409, 429 and 5xx; for a failure status the server's
+``x-should-retry`` header overrides that. A success is never sent again: a 2xx/3xx is final
+whatever its headers say (a proxy can add ``x-should-retry: true`` to anything), and a body cut
+off after a success status is fetched again only for methods that change nothing (GET, HEAD,
+OPTIONS). The wait is ``retry-after-ms``, else ``Retry-After`` (seconds or an HTTP date) when
+within a cap, else exponential backoff with jitter.
 
 Rate limits: a 429 ``insufficient_quota`` is final (waiting cannot help); any other 429 is
 retried until the request's ``rate_limit_timeout`` has passed since its first attempt, not a
@@ -41,6 +60,8 @@ MAX_RETRIES_EXTENSION = "openai_audio.max_retries"
 # retry loop, so a connection dropped mid-body is retried like any other failure.
 STREAM_EXTENSION = "openai_audio.stream"
 RATE_LIMIT_TIMEOUT_EXTENSION = "openai_audio.rate_limit_timeout"
+# Methods whose repetition changes nothing on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 RETRYABLE_ERRORS: tuple[type[Exception], ...] = (
@@ -91,6 +112,10 @@ class RetryPolicy:
         return delay if 0 <= delay <= self.max_retry_after else None
 
     def should_retry(self, response: httpx.Response) -> bool:
+        # A success (or a redirect, which we never follow) was processed: sending it again could do
+        # the work twice, whatever a proxy's ``x-should-retry`` says. The header only decides failures.
+        if response.status_code < 400:
+            return False
         override = response.headers.get("x-should-retry")
         if override == "true":
             return True
@@ -125,6 +150,11 @@ def _retries_for(request: httpx.Request, policy: RetryPolicy) -> int:
 def _rate_limit_timeout_for(request: httpx.Request, policy: RetryPolicy) -> float:
     value = request.extensions.get(RATE_LIMIT_TIMEOUT_EXTENSION)
     return float(value) if isinstance(value, int | float) else policy.rate_limit_timeout
+
+
+def may_resend_after(request: httpx.Request, response: httpx.Response) -> bool:
+    """Whether a body that failed mid-way after ``response``'s status line may be fetched again."""
+    return response.status_code >= 400 or request.method in SAFE_METHODS
 
 
 def _describe(request: httpx.Request) -> str:
@@ -166,6 +196,7 @@ class RetryTransport(httpx.BaseTransport):
         started: float | None = None
         pacer = self.pacer
         while True:
+            response: httpx.Response | None = None
             try:
                 if pacer is not None:
                     pacer.before(request)
@@ -202,7 +233,7 @@ class RetryTransport(httpx.BaseTransport):
             except RETRYABLE_ERRORS as exc:
                 if pacer is not None:
                     pacer.failed(request)
-                if attempt >= retries:
+                if attempt >= retries or (response is not None and not may_resend_after(request, response)):
                     raise
                 delay = self.policy.backoff(attempt, self._rand)
                 reason = type(exc).__name__
@@ -251,6 +282,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         started: float | None = None
         pacer = self.pacer
         while True:
+            response: httpx.Response | None = None
             try:
                 if pacer is not None:
                     await pacer.before(request)
@@ -287,7 +319,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             except RETRYABLE_ERRORS as exc:
                 if pacer is not None:
                     pacer.failed(request)
-                if attempt >= retries:
+                if attempt >= retries or (response is not None and not may_resend_after(request, response)):
                     raise
                 delay = self.policy.backoff(attempt, self._rand)
                 reason = type(exc).__name__
@@ -304,35 +336,36 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         await self.wrapped.aclose()
 
 
-class SharedTransport(httpx.BaseTransport):
-    """Sends through another client's transport with a retry count of its own.
+class PoolTransport(httpx.BaseTransport):
+    """Sends each attempt through the pool client with its public ``send``.
 
-    ``with_options`` copies hand this to their view of the shared pool, so raw generated calls
-    made through a copy are retried as the copy says; closing the view leaves the pool open.
+    The pool's own proxies, mounts, TLS settings, event hooks and ``follow_redirects`` apply
+    (httpx drops the key on a redirect to another origin); its base URL, headers, params and
+    timeout do not (``send`` takes the request as built by the view). Its ``auth`` is not applied
+    either: the request already carries the client's credentials, and the caller's auth (meant
+    for their own requests) must neither replace them nor see them.
     """
 
-    def __init__(self, shared: httpx.BaseTransport, max_retries: int) -> None:
-        self.shared = shared
-        self.max_retries = max_retries
+    def __init__(self, pool: httpx.Client) -> None:
+        self.pool = pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.extensions.setdefault(MAX_RETRIES_EXTENSION, self.max_retries)
-        return self.shared.handle_request(request)
+        # stream=True: the retry loop decides whether and when the body is read.
+        return self.pool.send(request, stream=True, auth=None)
 
     def close(self) -> None:
-        """The pool belongs to the original client."""
+        """The pool is closed by whoever owns it, never through a view."""
 
 
-class AsyncSharedTransport(httpx.AsyncBaseTransport):
-    """The async twin of :class:`SharedTransport`."""
+class AsyncPoolTransport(httpx.AsyncBaseTransport):
+    """Sends each attempt through the pool client with its public ``send`` (see :class:`PoolTransport`)."""
 
-    def __init__(self, shared: httpx.AsyncBaseTransport, max_retries: int) -> None:
-        self.shared = shared
-        self.max_retries = max_retries
+    def __init__(self, pool: httpx.AsyncClient) -> None:
+        self.pool = pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.extensions.setdefault(MAX_RETRIES_EXTENSION, self.max_retries)
-        return await self.shared.handle_async_request(request)
+        # stream=True: the retry loop decides whether and when the body is read.
+        return await self.pool.send(request, stream=True, auth=None)
 
     async def aclose(self) -> None:
-        """The pool belongs to the original client."""
+        """The pool is closed by whoever owns it, never through a view."""

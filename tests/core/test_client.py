@@ -9,11 +9,16 @@ import httpx
 import pytest
 
 import openai_audio
+from helpers import CannedResponse, RecordingServer
 from openai_audio import AsyncAudioClient, AudioClient, errors
 from openai_audio.testing import AudioServer
 from openai_audio_api import AuthenticatedClient
+from openai_audio_api.api.audio import list_voice_consents
 
 KEY = "sk-secret-do-not-leak-1234"
+EMPTY_LIST = CannedResponse.json(
+    {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,25 +35,33 @@ def test_missing_key_names_the_environment_variable() -> None:
         AsyncAudioClient()
 
 
-def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch, recording_server: RecordingServer) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{recording_server.base_url}/v1")
     monkeypatch.setenv("OPENAI_ORG_ID", "org-1")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-1")
+    recording_server.response = EMPTY_LIST
     with AudioClient() as client:
-        headers = client.http_client.headers
-        assert client.base_url == "http://127.0.0.1:9/v1"
-        assert headers["OpenAI-Organization"] == "org-1"
-        assert headers["OpenAI-Project"] == "proj-1"
-        assert headers["Authorization"] == f"Bearer {KEY}"
+        assert client.base_url == f"{recording_server.base_url}/v1"
+        client.voice_consents.list()
+    sent = recording_server.last
+    assert sent.path == "/v1/audio/voice_consents"
+    assert sent.header("OpenAI-Organization") == "org-1"
+    assert sent.header("OpenAI-Project") == "proj-1"
+    assert sent.header("Authorization") == f"Bearer {KEY}"
 
 
-def test_arguments_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_arguments_beat_the_environment(
+    monkeypatch: pytest.MonkeyPatch, recording_server: RecordingServer
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    with AudioClient(api_key=KEY, base_url="http://127.0.0.1:10/v2/") as client:
-        assert client.base_url == "http://127.0.0.1:10/v2"
-        assert client.http_client.headers["Authorization"] == f"Bearer {KEY}"
+    recording_server.response = EMPTY_LIST
+    with AudioClient(api_key=KEY, base_url=f"{recording_server.base_url}/v2/") as client:
+        assert client.base_url == f"{recording_server.base_url}/v2"
+        client.voice_consents.list()
+    assert recording_server.last.path == "/v2/audio/voice_consents"
+    assert recording_server.last.header("Authorization") == f"Bearer {KEY}"
 
 
 def test_defaults() -> None:
@@ -92,43 +105,73 @@ def test_key_never_in_repr_or_str() -> None:
     client.close()
 
 
-def test_with_options_copies_share_the_pool_and_keep_the_original() -> None:
-    with AudioClient(api_key=KEY, max_retries=2) as client:
+def test_with_options_copies_share_the_pool_and_keep_the_original(audio_server: AudioServer) -> None:
+    sent: list[str] = []
+    pool = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.url.path)]})
+    with AudioClient(
+        api_key=audio_server.api_key, base_url=audio_server.base_url, http_client=pool
+    ) as client:
         copy = client.with_options(timeout=3, max_retries=5)
-        assert copy.http_client is client.http_client
         assert copy.max_retries == 5 and client.max_retries == 2
         assert copy.timeout.read == 3 and client.timeout.read == 600
-        copy.close()  # a copy does not own the pool
+        assert copy.http_client.timeout.read == 3 and client.http_client.timeout.read == 600
+        copy.voice_consents.list()
+        copy.close()  # a copy does not own the pool...
+        client.voice_consents.list()  # ...nor the original's own httpx client
         assert not client.http_client.is_closed
     assert client.http_client.is_closed
+    assert sent == ["/v1/audio/voice_consents"] * 2  # both through the one pool
+    pool.close()
 
 
-def test_raw_is_the_generated_client_on_the_same_pool() -> None:
-    with AudioClient(api_key=KEY) as client:
+def test_a_pool_we_create_is_closed_with_the_client_but_not_by_copies() -> None:
+    client = AudioClient(api_key=KEY)
+    copy = client.with_options(timeout=3)
+    copy.close()
+    assert copy.http_client.is_closed and not client.http_client.is_closed
+    client.close()
+    assert client.http_client.is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        client.with_options().http_client.get("audio/voices")  # the pool itself is closed
+
+
+def test_raw_is_the_generated_client_on_the_same_pool(audio_server: AudioServer) -> None:
+    sent: list[str] = []
+    pool = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.url.path)]})
+    with AudioClient(
+        api_key=audio_server.api_key, base_url=audio_server.base_url, http_client=pool
+    ) as client:
         assert isinstance(client.raw, AuthenticatedClient)
-        assert client.raw.get_httpx_client() is client.http_client
+        assert client.raw is client.raw
+        # Its own httpx client: the generated client's with_headers()/with_timeout() write into it.
+        raw_http = client.raw.get_httpx_client()
+        assert raw_http is not client.http_client and raw_http is not pool
+        assert list_voice_consents.sync_detailed(client=client.raw).status_code == 200
+    assert raw_http.is_closed
+    assert sent == ["/v1/audio/voice_consents"]
+    pool.close()
 
 
-def test_user_http_client_gets_settings_and_retries(audio_server_clean: AudioServer) -> None:
-    server = audio_server_clean
-    consents = "/v1/audio/voice_consents"
-    # Two 429s asking for a 1 ms wait: retried without a real backoff, and within max_retries=2.
-    server.inject("rate_limit", path=consents, count=2, retry_after_ms=1)
+def test_user_http_client_is_used_with_our_settings_and_retries(audio_server: AudioServer) -> None:
+    audio_server.clear_requests()
+    audio_server.inject("status", status=503, path="/v1/audio/voice_consents", method="GET")
     http = httpx.Client()
-    with AudioClient(api_key=server.api_key, base_url=server.base_url, http_client=http) as client:
-        assert client.http_client is http
-        page = client.voice_consents.list()  # our base URL and key, through the caller's client
-    assert page.data == []
-    assert [(r.path, r.status) for r in server.requests] == [(consents, 429)] * 2 + [(consents, 200)]
+    with AudioClient(
+        api_key=audio_server.api_key, base_url=audio_server.base_url, http_client=http
+    ) as client:
+        client._set_retry_clock(lambda seconds: None, lambda: 0.0)
+        assert client.voice_consents.list().data is not None
+    assert [r.status for r in audio_server.requests] == [503, 200]
     assert not http.is_closed  # the caller owns it
     http.close()
 
 
 def test_a_timeout_given_to_the_users_http_client_is_kept_unless_timeout_is_passed() -> None:
     with httpx.Client(timeout=12) as http, AudioClient(api_key=KEY, http_client=http) as client:
-        assert client.timeout.read == 12 and http.timeout.read == 12
+        assert client.timeout.read == 12 and client.http_client.timeout.read == 12
     with httpx.Client(timeout=12) as http, AudioClient(api_key=KEY, http_client=http, timeout=3) as client:
-        assert client.timeout.read == 3 and http.timeout.read == 3
+        assert client.timeout.read == 3 and client.http_client.timeout.read == 3
+        assert http.timeout.read == 12  # theirs, unchanged
     with httpx.Client() as http, AudioClient(api_key=KEY, http_client=http) as client:
         assert client.timeout.read == 600  # httpx's 5 s default is not a choice: ours applies
 
@@ -141,9 +184,10 @@ async def test_async_client_keeps_its_http_clients_timeout() -> None:
 
 async def test_async_client_context_and_raw() -> None:
     async with AsyncAudioClient(api_key=KEY) as client:
-        assert client.raw.get_async_httpx_client() is client.http_client
+        raw_http = client.raw.get_async_httpx_client()
+        assert isinstance(raw_http, httpx.AsyncClient) and raw_http is not client.http_client
         assert KEY not in repr(client)
-    assert client.http_client.is_closed
+    assert client.http_client.is_closed and raw_http.is_closed
 
 
 def test_debug_logging_never_shows_the_key(

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from openai_audio import AsyncAudioClient, AudioClient, errors
-from openai_audio._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
 from openai_audio.testing import AudioServer
 from openai_audio_api.api.audio import get_voice_consent, list_voice_consents
 
@@ -69,16 +68,16 @@ def make_client(
     timeout: float = 10,
     inner: httpx.BaseTransport | None = None,
 ) -> AudioClient:
-    transport = RetryTransport(
-        inner or httpx.HTTPTransport(), RetryPolicy(max_retries), sleep=sleeps, rand=lambda: 0.0
-    )
-    return AudioClient(
+    """A client with a recording sleep and no pacing; ``inner`` is the pool's transport."""
+    client = AudioClient(
         base_url=server.base_url,
         api_key=server.api_key,
         max_retries=max_retries,
         timeout=timeout,
-        http_client=httpx.Client(transport=transport),
+        http_client=None if inner is None else httpx.Client(transport=inner),
     )
+    client._set_retry_clock(sleeps, lambda: 0.0)
+    return client
 
 
 def hits(server: AudioServer, path: str = CONSENTS) -> int:
@@ -170,7 +169,6 @@ def test_with_options_max_retries_applies_per_call_sharing_the_pool(
     server.inject("status", status=500, path=CONSENTS)
     with make_client(server, sleeps, max_retries=3) as client:
         no_retry = client.with_options(max_retries=0)
-        assert no_retry.http_client is client.http_client
         with pytest.raises(errors.InternalServerError):
             no_retry.voice_consents.list()
     assert hits(server) == 1
@@ -235,23 +233,6 @@ def test_mounted_transports_retry_too(server: AudioServer) -> None:
     assert response.status_code == 429  # the copy's raw view: the copy's retries (none)...
     assert hits(server) == 3
     assert CountingTransport.sent == 3  # ...through the same mount, every time
-
-
-def test_proxies_from_the_environment_are_wrapped_in_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
-    with AudioClient(api_key="sk-test", max_retries=4) as client:
-        mounted = [t for t in client.http_client._mounts.values() if t is not None]
-        assert mounted and all(isinstance(t, RetryTransport) and t.policy.max_retries == 4 for t in mounted)
-
-
-async def test_async_proxies_from_the_environment_are_wrapped_in_retries(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    async with AsyncAudioClient(api_key="sk-test") as client:
-        mounted = [t for t in client.http_client._mounts.values() if t is not None]
-        assert mounted and all(isinstance(t, AsyncRetryTransport) for t in mounted)
 
 
 def _wav(n: int) -> bytes:
@@ -319,14 +300,91 @@ async def test_async_retries_with_recorded_sleep(server: AudioServer) -> None:
     async def sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    transport = AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy(2), sleep=sleep, rand=lambda: 0.0)
     server.inject("status", status=429, retry_after=3, path=CONSENTS)
     server.inject("drop", path=CONSENTS)
-    async with AsyncAudioClient(
-        base_url=server.base_url, api_key=server.api_key, http_client=httpx.AsyncClient(transport=transport)
-    ) as client:
+    async with AsyncAudioClient(base_url=server.base_url, api_key=server.api_key) as client:
+        client._set_retry_clock(sleep, lambda: 0.0)
         page = await client.voice_consents.list()
     assert page.has_more in (True, False)
     # The 429 is retried until the rate-limit deadline and not counted: the drop is the first retry.
     assert delays == [3.0, 0.5]
     assert hits(server) == 3
+
+
+def _consent(client: AudioClient) -> str:
+    return client.voice_consents.create(name="before", recording=_wav(4_800), language="en").id
+
+
+@pytest.mark.parametrize("status", [200, 201, 302])
+def test_a_success_is_never_sent_again_whatever_x_should_retry_says(
+    server: AudioServer, sleeps: Sleeps, status: int
+) -> None:
+    # A proxy can add x-should-retry to any answer; the update was done, sending it again must not be.
+    with make_client(server, sleeps) as client:
+        consent_id = _consent(client)
+        path = f"{CONSENTS}/{consent_id}"
+        server.inject(
+            "status",
+            status=status,
+            path=path,
+            method="POST",
+            headers={"x-should-retry": "true"},
+            body={
+                "id": consent_id,
+                "object": "audio.voice_consent",
+                "name": "after",
+                "language": "en",
+                "created_at": 1,
+            },
+        )
+        server.clear_requests()
+        if status < 300:
+            assert client.voice_consents.update(consent_id, name="after").name == "after"
+        else:
+            with pytest.raises(errors.APIStatusError):
+                client.voice_consents.update(consent_id, name="after")
+    assert [r.method for r in server.requests if r.path == path] == ["POST"]
+    assert sleeps == []
+
+
+def test_a_success_whose_body_is_cut_off_is_not_sent_again_unless_reading_changes_nothing(
+    server: AudioServer, sleeps: Sleeps
+) -> None:
+    with make_client(server, sleeps) as client:
+        consent_id = _consent(client)
+        path = f"{CONSENTS}/{consent_id}"
+        server.clear_requests()
+        server.inject("drop", path=path, method="POST")
+        with pytest.raises(errors.APIConnectionError):
+            client.voice_consents.update(consent_id, name="after")
+        assert [r.method for r in server.requests if r.path == path] == ["POST"]
+        # The update was done (the answer was lost): a GET may be repeated, it changes nothing.
+        server.inject("drop", path=path, method="GET")
+        assert client.voice_consents.retrieve(consent_id).name == "after"
+    assert [r.method for r in server.requests if r.path == path] == ["POST", "GET", "GET"]
+
+
+async def test_async_success_is_never_sent_again(server: AudioServer) -> None:
+    async with AsyncAudioClient(base_url=server.base_url, api_key=server.api_key) as client:
+        consent = await client.voice_consents.create(name="before", recording=_wav(4_800), language="en")
+        path = f"{CONSENTS}/{consent.id}"
+        server.inject(
+            "status",
+            status=200,
+            path=path,
+            method="POST",
+            headers={"x-should-retry": "true"},
+            body={
+                "id": consent.id,
+                "object": "audio.voice_consent",
+                "name": "after",
+                "language": "en",
+                "created_at": 1,
+            },
+        )
+        server.clear_requests()
+        await client.voice_consents.update(consent.id, name="after")
+        server.inject("drop", path=path, method="POST")
+        with pytest.raises(errors.APIConnectionError):
+            await client.voice_consents.update(consent.id, name="again")
+    assert [r.method for r in server.requests if r.path == path] == ["POST", "POST"]

@@ -32,16 +32,11 @@ TEXT = "Hello world. Both clients say the same thing."
 MIGRATION = DOCS / "migration.md"
 
 # Rows whose openai_audio side is not on main yet: strict xfails, removed as each lands.
-_CLIENT = "client option not on main yet (h3a, issue 17 §3/§6)"
 _PER_CALL = "per-call extras not on main yet (issue 17 §3)"
 _RAW = "with_raw_response/with_streaming_response not on main yet (issue 17 §4)"
 _PAGES = "SDK page semantics not on main yet (issue 17 §5)"
 _VOICES = "voices.delete and prompt voices not on main yet (h1, issue 17 §1-2)"
 PENDING: dict[str, str] = {
-    "client-default-query": _CLIENT,
-    "client-api-key-callable": _CLIENT,
-    "client-with-options": _CLIENT,
-    "client-logging": _CLIENT,
     "voices-create-prompt": _VOICES,
     "voices-delete": _VOICES,
 }
@@ -215,7 +210,7 @@ def _client_default_headers(p: Pair) -> None:
 def _client_default_query(p: Pair) -> None:
     options = {"api_key": p.server.api_key, "base_url": p.server.base_url, "max_retries": 0}
     sdk = openai.OpenAI(**options, default_query={"limit": "1"})
-    ours = AudioClient(**options, default_query={"limit": "1"})  # type: ignore[call-arg]
+    ours = AudioClient(**options, default_query={"limit": "1"})
     p.same_wire(lambda: sdk.audio.voice_consents.list(), lambda: ours.voice_consents.list())
     assert p.server.requests[-1].query == {"limit": "1"}
     sdk.close()
@@ -231,7 +226,7 @@ def _client_api_key_callable(p: Pair) -> None:
         return p.server.api_key
 
     sdk = openai.OpenAI(api_key=key, base_url=p.server.base_url, max_retries=0)
-    ours = AudioClient(api_key=key, base_url=p.server.base_url, max_retries=0)  # type: ignore[arg-type]
+    ours = AudioClient(api_key=key, base_url=p.server.base_url, max_retries=0)
     p.same_wire(lambda: sdk.audio.voice_consents.list(), lambda: ours.voice_consents.list())
     assert len(asked) >= 2
     sdk.close()
@@ -256,7 +251,7 @@ def _client_http_client(p: Pair) -> None:
 @row("client-with-options")
 def _client_with_options(p: Pair) -> None:
     sdk = p.sdk.with_options(timeout=12, max_retries=1, default_headers={"X-View": "v"})
-    ours = p.ours.with_options(timeout=12, max_retries=1, default_headers={"X-View": "v"})  # type: ignore[call-arg]
+    ours = p.ours.with_options(timeout=12, max_retries=1, default_headers={"X-View": "v"})
     assert sdk.max_retries == ours.max_retries == 1
     assert _headers(p, sdk)["x-view"] == _headers(p, ours)["x-view"] == "v"
 

@@ -68,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.owner._record(
             RecordedRequest(self.command, self.path, list(self.headers.items()), body, raw_head)
         )
-        canned = self.server.owner.response
+        canned = self.server.owner._next_response()
         self.send_response(canned.status)
         for name, value in canned.headers.items():
             self.send_header(name, value)
@@ -107,11 +107,13 @@ class _Server(ThreadingHTTPServer):
 class RecordingServer:
     """Loopback server on a free port; use as a context manager or call start()/stop().
 
-    ``response`` is what every request gets until changed; ``requests`` lists what arrived.
+    ``response`` is what every request gets until changed (after any queued with ``respond_next``);
+    ``requests`` lists what arrived.
     """
 
     def __init__(self, response: CannedResponse | None = None) -> None:
         self.response = response or CannedResponse()
+        self._queued: list[CannedResponse] = []
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -135,6 +137,15 @@ class RecordingServer:
             if not self._requests:
                 raise AssertionError("no request reached the recording server")
             return self._requests[-1]
+
+    def respond_next(self, *responses: CannedResponse) -> None:
+        """Answer the next requests with ``responses``, in order, then ``response`` again."""
+        with self._lock:
+            self._queued.extend(responses)
+
+    def _next_response(self) -> CannedResponse:
+        with self._lock:
+            return self._queued.pop(0) if self._queued else self.response
 
     def clear(self) -> None:
         with self._lock:

@@ -15,7 +15,6 @@ import pytest
 
 from openai_audio import AsyncAudioClient, AudioClient, errors
 from openai_audio._ratelimit import Pacer
-from openai_audio._transport import RetryPolicy, RetryTransport
 from openai_audio.testing import AudioServer
 
 CONSENTS = "/v1/audio/voice_consents"
@@ -55,17 +54,11 @@ class FakeTime:
 
 
 def fake_time_client(server: AudioServer, fake: FakeTime, *, paced: bool, **options: object) -> AudioClient:
-    policy = RetryPolicy(2)  # the client's rate_limit_timeout travels with each request
     pacer = Pacer(clock=fake.clock, sleep=fake.sleep, rand=lambda: 0.0) if paced else None
-    transport = RetryTransport(
-        httpx.HTTPTransport(), policy, sleep=fake.sleep, rand=lambda: 0.0, pacer=pacer, clock=fake.clock
-    )
-    return AudioClient(
-        base_url=server.base_url,
-        api_key=server.api_key,
-        http_client=httpx.Client(transport=transport),
-        **options,
-    )  # type: ignore[arg-type]
+    client = AudioClient(base_url=server.base_url, api_key=server.api_key, **options)  # type: ignore[arg-type]
+    # The client's retry transport (max_retries and rate_limit_timeout from the client) on fake time.
+    client._set_retry_clock(fake.sleep, lambda: 0.0, clock=fake.clock, pacer=pacer)
+    return client
 
 
 @pytest.mark.parametrize("paced", [False, True])

@@ -257,18 +257,19 @@ def test_redirect_followed_by_a_user_client_drops_the_key(keyed_server: AudioSer
 # -- transport security ---------------------------------------------------------------------------
 
 
-def _ssl_context(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:
-    transport: Any = http._transport
-    return transport.wrapped._pool._ssl_context  # type: ignore[no-any-return]
+def _ssl_context(client: AudioClient | AsyncAudioClient) -> ssl.SSLContext:
+    # The pool the client created (its default transport): httpx keeps the context private.
+    transport: Any = client._pool._transport
+    return transport._pool._ssl_context  # type: ignore[no-any-return]
 
 
 async def test_tls_certificates_are_verified_by_default() -> None:
     with AudioClient(api_key=KEY) as client:
-        context = _ssl_context(client.http_client)
+        context = _ssl_context(client)
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname is True
     async with AsyncAudioClient(api_key=KEY) as aclient:
-        acontext = _ssl_context(aclient.http_client)
+        acontext = _ssl_context(aclient)
     assert acontext.verify_mode == ssl.CERT_REQUIRED and acontext.check_hostname is True
 
 

@@ -11,13 +11,13 @@ Size: ``OPENAI_AUDIO_SOAK_REQUESTS`` (default 600, ``make soak`` uses 5000); pla
   text), whether created whole, streamed, saved atomically or sent as SSE;
 * afterwards no file descriptor, connection or ``.part`` file is left behind.
 
-The guarantee for drops is exact: a drop while a non-streamed body is read (``create()``) is retried
-by the transport; a streamed body (``stream()``, ``save()``, ``stream_events()``,
-``transcriptions.stream()``) cannot be replayed, so a drop there raises APIConnectionError and the
-*test* retries the whole call (counted in ``stream_restarts``). Drops are planned only for
-non-streamed calls; a streamed call sees one only when it takes a concurrent call's fault from the
-shared queue. DELETE gets no drop or stall: the server would perform it and the retry would 404
-(deletes are not idempotent; neither are creates, whose retry may create a duplicate).
+The guarantee for drops is exact: a drop while a non-streamed ``GET`` body is read is retried by
+the transport. A drop after a success status of a ``POST`` or ``DELETE`` is never retried (the
+work was done; sending it again could do it twice: ``tests/core/test_retries.py`` proves that), so
+drops are planned only for non-streamed GETs. A streamed body (``stream()``, ``save()``,
+``stream_events()``, ``transcriptions.stream()``) cannot be replayed either, so a drop there raises
+APIConnectionError and the *test* retries the whole call (counted in ``stream_restarts``).
+DELETE gets no stall: the server would perform it and the retry would 404.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class Tally:
 def _fault(rng: random.Random, op: str) -> dict[str, Any]:
     _, method, streamed, _ = OPERATIONS[op]
     kinds = ["rate_limit", "server_error", "unavailable", "stall"]
-    if not streamed and method != "DELETE":
+    if not streamed and method == "GET":
         kinds.append("drop")
     if method == "DELETE":
         kinds.remove("stall")
@@ -425,16 +425,16 @@ def test_soak_mixed_traffic_with_faults_loses_nothing(tmp_path: Path) -> None:
                 base_url=server.base_url, api_key=server.api_key, max_retries=6, timeout=timeout
             ) as aclient:
                 await asyncio.gather(*(one(job) for job in jobs[1::2]))
-                assert busy_connections(aclient.http_client._transport.wrapped._pool) == []  # type: ignore[attr-defined]
+                assert busy_connections(aclient._pool._transport._pool) == []  # type: ignore[attr-defined]
 
         with ThreadPoolExecutor(WORKERS) as pool:
             futures = [pool.submit(run_sync, sync_client, ctx, job) for job in jobs[0::2]]
             asyncio.run(async_half())
             for future in futures:
                 future.result()  # re-raises the first failure with its traceback
-        assert busy_connections(sync_client.http_client._transport.wrapped._pool) == []  # type: ignore[attr-defined]
+        assert busy_connections(sync_client._pool._transport._pool) == []  # type: ignore[attr-defined]
         sync_client.close()
-        assert sync_client.http_client._transport.wrapped._pool.connections == []  # type: ignore[attr-defined]
+        assert sync_client._pool._transport._pool.connections == []  # type: ignore[attr-defined]
 
         tally = ctx.tally
         assert sum(tally.done.values()) == len(jobs), "every job completed"
