@@ -259,3 +259,25 @@ def test_serve_says_it_simulates_processing() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_control_api_sets_processing_speed_and_upload_limit(server: AudioServer) -> None:
+    with httpx.Client(base_url=server.base_url.removesuffix("/v1")) as control:
+        assert control.get("/__control/limits").json() == {
+            "processing_speed": "off",
+            "max_upload_bytes": MAX_UPLOAD_BYTES,
+        }
+        changed = control.post(
+            "/__control/limits", json={"processing_speed": "30x", "max_upload_bytes": 5000}
+        )
+        assert changed.json() == {"processing_speed": "30x", "max_upload_bytes": 5000}
+        assert server._state.processing.delay(60) == pytest.approx(2.0)
+        assert control.post("/__control/limits", json={"processing_speed": "soon"}).status_code == 400
+        assert control.post("/__control/limits", json={"max_upload_bytes": 0}).status_code == 400
+        assert control.post("/__control/limits", json={"speed": 1}).status_code == 400
+        assert control.get("/__control/limits").json()["processing_speed"] == "30x"  # unchanged by refusals
+        control.post("/__control/reset")
+        assert control.get("/__control/limits").json() == {
+            "processing_speed": "off",
+            "max_upload_bytes": MAX_UPLOAD_BYTES,
+        }

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from openai_audio.testing._errors import error_body
 from openai_audio.testing._faults import Fault
 from openai_audio.testing._pipeline import server_state
+from openai_audio.testing._processing import describe, parse_speed
 
 _INJECT_KEYS = frozenset(
     {"kind", "count", "path", "method", "status", "retry_after", "retry_after_ms", "stall", "body", "headers"}
@@ -57,6 +58,28 @@ async def control_rate_limits(request: Request) -> Response:
     return JSONResponse(limits.to_dict())
 
 
+async def control_limits(request: Request) -> Response:
+    """GET or POST ``{"processing_speed": "30x" or null, "max_upload_bytes": N}`` (either key)."""
+    state = server_state(request)
+    if request.method == "POST":
+        try:
+            spec = await request.json()
+            if not isinstance(spec, dict) or not set(spec) <= {"processing_speed", "max_upload_bytes"}:
+                raise ValueError("expected a JSON object with keys processing_speed, max_upload_bytes")
+            speed = parse_speed(spec["processing_speed"]) if "processing_speed" in spec else None
+            size = spec.get("max_upload_bytes", state.max_upload_bytes)
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise ValueError("max_upload_bytes must be a positive integer")
+        except ValueError as exc:
+            return JSONResponse(error_body(str(exc)), 400)
+        if "processing_speed" in spec:
+            state.processing.speed = speed
+        state.max_upload_bytes = size
+    return JSONResponse(
+        {"processing_speed": describe(state.processing.speed), "max_upload_bytes": state.max_upload_bytes}
+    )
+
+
 async def control_reset(request: Request) -> Response:
     server_state(request).reset()
     return JSONResponse({"reset": True})
@@ -67,5 +90,6 @@ ROUTES = [
     Route("/__control/faults", control_faults, methods=["GET", "POST", "DELETE"]),
     Route("/__control/requests", control_requests, methods=["GET", "DELETE"]),
     Route("/__control/rate_limits", control_rate_limits, methods=["GET", "POST"]),
+    Route("/__control/limits", control_limits, methods=["GET", "POST"]),
     Route("/__control/reset", control_reset, methods=["POST"]),
 ]
