@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         Voice,
         VoiceConsent,
         VoiceConsentDeleted,
+        VoiceDeleted,
     )
 
 # The models and stream types load on first use (PEP 562): they pull in the generated models
@@ -106,6 +107,7 @@ _LAZY_FROM = (
             "Voice",
             "VoiceConsent",
             "VoiceConsentDeleted",
+            "VoiceDeleted",
         ),
         ".types",
     )
@@ -185,5 +187,6 @@ __all__ = [
     "Voice",
     "VoiceConsent",
     "VoiceConsentDeleted",
+    "VoiceDeleted",
     "__version__",
 ]

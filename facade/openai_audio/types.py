@@ -43,6 +43,7 @@ from openai_audio_api.models import (
     TranslationModel,
     TranslationResponseFormat,
     VadConfig,
+    VoiceDeleted,
 )
 from openai_audio_api.models import (
     CreateTranscriptionResponseDiarizedJson as TranscriptionDiarized,
@@ -129,4 +130,5 @@ __all__ = [
     "Voice",
     "VoiceConsent",
     "VoiceConsentDeleted",
+    "VoiceDeleted",
 ]

@@ -1,4 +1,4 @@
-"""consents create/list/get/rename/delete and voices create, as JSON and as tables."""
+"""consents create/list/get/rename/delete and voices create (both modes)/delete, as JSON and as tables."""
 
 from __future__ import annotations
 
@@ -61,3 +61,48 @@ def test_consent_lifecycle(cli: Runner, speech_wav: Callable[[str], bytes], tmp_
     assert gone.returncode == 1
     assert gone.stdout == ""
     assert gone.stderr.startswith("error: NotFoundError: 404 ")
+
+
+def test_voice_lifecycle(cli: Runner, speech_wav: Callable[[str], bytes], tmp_path: Path) -> None:
+    (tmp_path / "consent.wav").write_bytes(speech_wav("I consent to the use of my voice."))
+    args = ["consents", "create", "--name", "Ada", "--recording", "consent.wav", "--language", "en", "--json"]
+    consent_id = json.loads(cli(*args).stdout)["id"]
+
+    sampled = cli(
+        "voices", "create", "--name", "From a sample", "--sample", "consent.wav", "--consent", consent_id
+    )
+    assert sampled.returncode == 0, sampled.stderr
+    header, row = sampled.stdout.splitlines()
+    assert header == "id\tname\ttype\tcreated (UTC)"
+    sampled_id, name, kind, _ = row.split("\t")
+    assert (name, kind) == ("From a sample", "audio_sample")
+
+    prompted = cli(
+        "voices", "create", "--name", "Calm", "--prompt", "A calm, low voice.",
+        "--model", "2026-10-08", "--script-hint", "Hello there.", "--json",
+    )  # fmt: skip
+    assert prompted.returncode == 0, prompted.stderr
+    voice = json.loads(prompted.stdout)
+    assert (voice["type"], voice["prompt"], voice["name"]) == ("prompt", "A calm, low voice.", "Calm")
+
+    deleted = cli("voices", "delete", voice["id"])
+    assert deleted.stdout.splitlines() == ["id\tdeleted", f"{voice['id']}\ttrue"]
+    again = cli("voices", "delete", voice["id"])
+    assert again.returncode == 1
+    assert again.stderr.startswith("error: NotFoundError: 404 ")
+    assert json.loads(cli("voices", "delete", sampled_id, "--json").stdout)["deleted"] is True
+    assert json.loads(cli("consents", "get", consent_id, "--json").stdout)["id"] == consent_id  # kept
+
+
+def test_voice_create_modes_do_not_mix(cli: Runner) -> None:
+    for args, message in [
+        (("--prompt", "Calm.", "--consent", "cons_1"), "--prompt cannot be combined"),
+        (("--script-hint", "Hi."), "go with --prompt"),
+        ((), "give --sample and --consent, or --prompt"),
+    ]:
+        result = cli("voices", "create", "--name", "n", *args)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+    blank = cli("voices", "create", "--name", "n", "--prompt", "   ")
+    assert blank.returncode == 1
+    assert "prompt" in blank.stderr and "must not be empty" in blank.stderr

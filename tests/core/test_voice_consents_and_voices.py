@@ -18,6 +18,7 @@ from openai_audio import (
     Voice,
     VoiceConsent,
     VoiceConsentDeleted,
+    VoiceDeleted,
 )
 from openai_audio.testing import AudioServer
 
@@ -136,3 +137,69 @@ async def test_voice_async(aclient: AsyncAudioClient) -> None:
     consent = await aclient.voice_consents.create(name="owner", recording=SAMPLE, language="en")
     voice = await aclient.voices.create(name="async narrator", audio_sample=SAMPLE, consent=consent)
     assert voice.id.startswith("voice_")
+
+
+def test_prompt_voice_and_delete(client: AudioClient, server: AudioServer) -> None:
+    voice = client.voices.create(
+        name="calm", prompt="A calm, low voice.", model="2026-10-08", script_hint="Hello there."
+    )
+    assert isinstance(voice, Voice)
+    assert (voice.type_, voice.prompt, voice.name) == ("prompt", "A calm, low voice.", "calm")
+    sent = server.requests[-1]
+    assert sent.form == {
+        "name": ["calm"],
+        "type": ["prompt"],
+        "prompt": ["A calm, low voice."],
+        "model": ["2026-10-08"],
+        "script_hint": ["Hello there."],
+    }
+    assert sent.uploads == []
+    deleted = client.voices.delete(voice.id)
+    assert isinstance(deleted, VoiceDeleted)
+    assert (deleted.id, deleted.deleted, deleted.object_) == (voice.id, True, "audio.voice.deleted")
+    with pytest.raises(NotFoundError) as info:
+        client.voices.delete(voice.id)
+    assert info.value.param == "voice_id"
+
+
+def test_audio_sample_voice_says_its_type_and_keeps_its_consent(client: AudioClient) -> None:
+    consent = client.voice_consents.create(name="owner", recording=SAMPLE, language="en")
+    voice = client.voices.create(name="narrator", audio_sample=SAMPLE, consent=consent)
+    assert voice.type_ == "audio_sample"
+    assert client.voices.delete(voice.id).deleted is True
+    assert client.voice_consents.retrieve(consent.id).id == consent.id
+
+
+def test_speech_with_a_prompt_voice_is_a_bad_request_naming_the_voice(client: AudioClient) -> None:
+    voice = client.voices.create(name="calm", prompt="Warm.")
+    with pytest.raises(BadRequestError) as info:
+        client.speech.create("Hi", voice=voice)
+    assert info.value.param == "voice"
+    assert voice.id in info.value.message
+
+
+def test_bad_voice_arguments_are_rejected_before_io(client: AudioClient, server: AudioServer) -> None:
+    with pytest.raises(InvalidArgumentError, match="prompt"):
+        client.voices.create(name="x", prompt=" \n ")
+    with pytest.raises(InvalidArgumentError, match="script_hint"):
+        client.voices.create(name="x", prompt="Warm.", script_hint="  ")
+    with pytest.raises(InvalidArgumentError, match="audio_sample"):
+        client.voices.create(name="x", prompt="Warm.", audio_sample=SAMPLE)  # type: ignore[call-overload]
+    with pytest.raises(InvalidArgumentError, match="model"):
+        client.voices.create(name="x", audio_sample=SAMPLE, consent="cons_1", model="auto")  # type: ignore[call-overload]
+    with pytest.raises(InvalidArgumentError, match="audio_sample"):
+        client.voices.create(name="x")  # type: ignore[call-overload]
+    with pytest.raises(InvalidArgumentError, match="voice_id"):
+        client.voices.delete("../voice_consents")
+    assert server.requests == []
+
+
+async def test_prompt_voice_and_delete_async(aclient: AsyncAudioClient) -> None:
+    voice = await aclient.voices.create(name="calm", prompt="A calm voice.", model="auto")
+    assert (voice.type_, voice.prompt) == ("prompt", "A calm voice.")
+    deleted = await aclient.voices.delete(voice.id)
+    assert deleted.deleted is True
+    with pytest.raises(NotFoundError):
+        await aclient.voices.delete(voice.id)
+    with pytest.raises(InvalidArgumentError, match="prompt"):
+        await aclient.voices.create(name="x", prompt="   ")

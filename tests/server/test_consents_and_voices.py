@@ -186,3 +186,115 @@ def test_voice_sample_over_10_mib_is_413(
     assert "10 MiB" in response.json()["error"]["message"]
     at_limit = {"audio_sample": ("s.wav", b"RIFF" + bytes(10 * 1024 * 1024 - 4), "audio/wav")}
     assert client.post("/audio/voices", data=data, files=at_limit).status_code == 200
+
+
+# -- voices: both modes, deletion ----------------------------------------------------------------
+
+SAMPLE = {"audio_sample": ("s.wav", b"RIFF" + bytes(10), "audio/x-wav")}
+
+
+def text_parts(fields: dict[str, str]) -> dict[str, tuple[None, str]]:
+    """Text-only fields as multipart parts (httpx sends a bare ``data=`` urlencoded)."""
+    return {name: (None, value) for name, value in fields.items()}
+
+
+def test_audio_sample_voice_says_its_type(
+    client: httpx.Client, make_consent: Callable[..., dict[str, Any]]
+) -> None:
+    consent = make_consent()
+    for extra in ({}, {"type": "audio_sample"}):  # the default mode, and named
+        voice = client.post(
+            "/audio/voices", data={"name": "v", "consent": consent["id"]} | extra, files=SAMPLE
+        )
+        assert voice.status_code == 200, voice.text
+        conform("VoiceResource", voice.json())
+        assert voice.json()["type"] == "audio_sample"
+        assert "prompt" not in voice.json()
+
+
+def test_prompt_voice_keeps_its_prompt(client: httpx.Client) -> None:
+    fields = {"type": "prompt", "name": "Calm", "prompt": "A calm, low voice.", "model": "2026-10-08"}
+    response = client.post("/audio/voices", files=text_parts(fields | {"script_hint": "Hello there."}))
+    assert response.status_code == 200, response.text
+    voice = response.json()
+    conform("VoiceResource", voice)
+    assert (voice["type"], voice["prompt"], voice["name"]) == ("prompt", "A calm, low voice.", "Calm")
+    assert voice["id"].startswith("voice_")
+    # model is optional ("auto"); so is script_hint.
+    minimal = client.post(
+        "/audio/voices", files=text_parts({"type": "prompt", "name": "n", "prompt": "Warm."})
+    )
+    assert minimal.status_code == 200, minimal.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "param", "code"),
+    [
+        ({"prompt": " \t\n "}, "prompt", "empty_string"),
+        ({}, "prompt", "missing_required_parameter"),
+        ({"prompt": "Warm.", "script_hint": "   "}, "script_hint", "empty_string"),
+        ({"prompt": "Warm.", "model": ""}, "model", "empty_string"),
+        ({"prompt": "Warm.", "consent": "cons_1"}, "consent", "unknown_parameter"),
+    ],
+    ids=["whitespace-prompt", "no-prompt", "blank-script-hint", "blank-model", "consent-in-prompt-mode"],
+)
+def test_prompt_voice_validation(client: httpx.Client, fields: dict[str, str], param: str, code: str) -> None:
+    response = client.post("/audio/voices", files=text_parts({"type": "prompt", "name": "n"} | fields))
+    assert_error(response, 400, param, code)
+
+
+def test_unknown_voice_mode_is_400(client: httpx.Client) -> None:
+    assert_error(client.post("/audio/voices", files=text_parts({"type": "clone", "name": "n"})), 400, "type")
+
+
+def test_delete_voice_then_404_and_the_consent_is_kept(
+    client: httpx.Client, make_consent: Callable[..., dict[str, Any]]
+) -> None:
+    consent = make_consent()
+    voice = client.post("/audio/voices", data={"name": "v", "consent": consent["id"]}, files=SAMPLE).json()
+    deleted = client.delete(f"/audio/voices/{voice['id']}")
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {"id": voice["id"], "deleted": True, "object": "audio.voice.deleted"}
+    conform("VoiceDeleted", deleted.json())
+    assert_error(client.delete(f"/audio/voices/{voice['id']}"), 404, "voice_id", "not_found")
+    assert client.get(f"/audio/voice_consents/{consent['id']}").json() == consent
+    # The deleted voice no longer speaks.
+    speech = {"model": "gpt-4o-mini-tts", "input": "Hi", "voice": {"id": voice["id"]}}
+    assert_error(client.post("/audio/speech", json=speech), 400, "voice", "voice_not_found")
+
+
+def test_speech_refuses_a_prompt_voice_naming_it(client: httpx.Client) -> None:
+    voice = client.post(
+        "/audio/voices", files=text_parts({"type": "prompt", "name": "n", "prompt": "Warm."})
+    ).json()
+    response = client.post(
+        "/audio/speech", json={"model": "gpt-4o-mini-tts", "input": "Hi", "voice": {"id": voice["id"]}}
+    )
+    assert_error(response, 400, "voice")
+    assert voice["id"] in response.json()["error"]["message"]
+    assert "prompt" in response.json()["error"]["message"]
+
+
+def test_voices_from_an_older_database_file_still_load(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as old:  # the first schema: no type or prompt columns
+        old.executescript(
+            "CREATE TABLE voices (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
+            " name TEXT NOT NULL, consent_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
+            " sample_sha256 TEXT NOT NULL);"
+            "INSERT INTO voices (id, name, consent_id, created_at, sample_sha256)"
+            " VALUES ('voice_old', 'old', 'cons_1', 1, '');"
+        )
+    old.close()
+    with AudioServer(db_path=db) as server:
+        headers = {"Authorization": f"Bearer {server.api_key}"}
+        deleted = httpx.delete(f"{server.base_url}/audio/voices/voice_old", headers=headers)
+        assert deleted.json()["deleted"] is True
+        made = httpx.post(
+            f"{server.base_url}/audio/voices",
+            headers=headers,
+            files=text_parts({"type": "prompt", "name": "n", "prompt": "Warm."}),
+        )
+        assert made.json()["type"] == "prompt"

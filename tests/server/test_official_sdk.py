@@ -202,10 +202,45 @@ def test_custom_voice_from_sdk_is_usable_for_speech(sdk: Any, wav: bytes) -> Non
     )
     voice = sdk.audio.voices.create(name="mine", consent=consent.id, audio_sample=("s.wav", wav, "audio/wav"))
     assert voice.id.startswith("voice_") and voice.name == "mine"
+    assert voice.type == "audio_sample" and voice.prompt is None
     speech = sdk.audio.speech.create(
         model="gpt-4o-mini-tts", voice={"id": voice.id}, input="Hi.", response_format="wav"
     )
     assert speech.content[:4] == b"RIFF"
+    # Deleting the voice keeps the consent; a second delete is a 404.
+    deleted = sdk.audio.voices.delete(voice.id)
+    assert (deleted.id, deleted.deleted, deleted.object) == (voice.id, True, "audio.voice.deleted")
+    with pytest.raises(openai.NotFoundError) as info:
+        sdk.audio.voices.delete(voice.id)
+    assert info.value.param == "voice_id"
+    assert sdk.audio.voice_consents.retrieve(consent.id).id == consent.id
+
+
+def test_prompt_voice_from_sdk(server: AudioServer, sdk: Any) -> None:
+    voice = sdk.audio.voices.create(
+        name="calm",
+        type="prompt",
+        prompt="A calm, low voice.",
+        model="2026-10-08",
+        script_hint="Hello there.",
+    )
+    assert (voice.type, voice.prompt, voice.name) == ("prompt", "A calm, low voice.", "calm")
+    assert _last_form(server) == {
+        "name": ["calm"],
+        "type": ["prompt"],
+        "prompt": ["A calm, low voice."],
+        "model": ["2026-10-08"],
+        "script_hint": ["Hello there."],
+    }
+    # For Live sessions only: the speech endpoint refuses it, naming the voice.
+    with pytest.raises(openai.BadRequestError) as info:
+        sdk.audio.speech.create(model="gpt-4o-mini-tts", voice={"id": voice.id}, input="Hi.")
+    assert info.value.param == "voice"
+    assert voice.id in info.value.message
+    assert sdk.audio.voices.delete(voice.id).deleted is True
+    with pytest.raises(openai.BadRequestError) as blank:
+        sdk.audio.voices.create(name="blank", type="prompt", prompt=" \n\t ")
+    assert blank.value.param == "prompt"
 
 
 def test_bad_speed_is_a_bad_request_error(sdk: Any) -> None:

@@ -41,6 +41,7 @@ from openai_audio import (
     Voice,
     VoiceConsent,
     VoiceConsentDeleted,
+    VoiceDeleted,
 )
 from openai_audio.types import AudioResponseFormat, TranslationResponseFormat
 
@@ -213,7 +214,12 @@ def consents(client: AudioClient) -> None:
     assert_type(vc.iter(limit=50), Iterator[VoiceConsent])
     assert_type(client.voices.create(name="v", audio_sample=AUDIO, consent=page[0]), Voice)
     assert_type(client.voices.create(name="v", audio_sample=AUDIO, consent="cons_1"), Voice)
-    client.voices.create(name="v", audio_sample=AUDIO, consent=1)  # type: ignore[arg-type]
+    client.voices.create(name="v", audio_sample=AUDIO, consent=1)  # type: ignore[call-overload]
+    assert_type(client.voices.create(name="v", prompt="Calm.", model="auto", script_hint="Hi."), Voice)
+    client.voices.create(name="v", prompt="Calm.", audio_sample=AUDIO)  # type: ignore[call-overload]
+    client.voices.create(name="v", audio_sample=AUDIO, consent="c", model="auto")  # type: ignore[call-overload]
+    client.voices.create(name="v")  # type: ignore[call-overload]
+    assert_type(client.voices.delete("voice_1"), VoiceDeleted)
 
 
 async def async_consents(client: AsyncAudioClient) -> None:
@@ -230,6 +236,8 @@ async def async_consents(client: AsyncAudioClient) -> None:
         assert_type(consent, VoiceConsent)
     assert_type(vc.iter(), AsyncIterator[VoiceConsent])  # async for, no await
     assert_type(await client.voices.create(name="v", audio_sample=AUDIO, consent="cons_1"), Voice)
+    assert_type(await client.voices.create(name="v", prompt="Calm."), Voice)
+    assert_type(await client.voices.delete("voice_1"), VoiceDeleted)
 
 
 # -- clients ----------------------------------------------------------------------------------------

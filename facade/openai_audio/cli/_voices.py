@@ -56,25 +56,59 @@ def voices() -> None:
     """Custom voices."""
 
 
+VOICE_COLUMNS = ("id", "name", "type", "created (UTC)")
+
+
 @voices.command("create")
 @click.option("--name", required=True)
-@click.option("--sample", required=True, type=click.Path(path_type=Path), help="Audio sample of the voice.")
-@click.option("--consent", required=True, help="Consent id (cons_...).")
+@click.option("--sample", type=click.Path(path_type=Path), help="Audio sample of the voice (with --consent).")
+@click.option("--consent", help="Consent id (cons_...), with --sample.")
+@click.option("--prompt", help="Describe the voice instead (a prompt voice, for Live sessions only).")
+@click.option("--model", help="With --prompt: the voice creation model (default: auto).")
+@click.option("--script-hint", help="With --prompt: what the voice says while it is made.")
 @json_option
 @pass_settings
-def voices_create(settings: Settings, name: str, sample: Path, consent: str, as_json: bool) -> int:
-    """Create a custom voice from a sample and a consent recording."""
+def voices_create(
+    settings: Settings,
+    name: str,
+    sample: Path | None,
+    consent: str | None,
+    prompt: str | None,
+    model: str | None,
+    script_hint: str | None,
+    as_json: bool,
+) -> int:
+    """Create a custom voice: from --sample and --consent, or from --prompt."""
+    if prompt is not None:
+        if sample is not None or consent is not None:
+            raise click.UsageError("--prompt cannot be combined with --sample or --consent")
+        with settings.client() as client:
+            voice = client.voices.create(name=name, prompt=prompt, model=model, script_hint=script_hint)
+    else:
+        if model is not None or script_hint is not None:
+            raise click.UsageError("--model and --script-hint go with --prompt")
+        if sample is None or consent is None:
+            raise click.UsageError("give --sample and --consent, or --prompt")
+        with settings.client() as client:
+            voice = _upload(
+                sample,
+                "audio_sample",
+                lambda f: client.voices.create(name=name, audio_sample=f, consent=consent),
+            )
+    kind = voice.type_ if isinstance(voice.type_, str) else ""
+    _show(settings, as_json, voice, VOICE_COLUMNS, [voice.id, voice.name, kind, _when(voice.created_at)])
+    return 0
+
+
+@voices.command("delete")
+@click.argument("voice_id")
+@json_option
+@pass_settings
+def voices_delete(settings: Settings, voice_id: str, as_json: bool) -> int:
+    """Delete a voice (its consent recording is kept)."""
     with settings.client() as client:
-        voice = _upload(
-            sample, "audio_sample", lambda f: client.voices.create(name=name, audio_sample=f, consent=consent)
-        )
-    _show(
-        settings,
-        as_json,
-        voice,
-        ("id", "name", "created (UTC)"),
-        [voice.id, voice.name, _when(voice.created_at)],
-    )
+        deleted = client.voices.delete(voice_id)
+    _show(settings, as_json, deleted, ("id", "deleted"), [deleted.id, str(deleted.deleted).lower()])
     return 0
 
 

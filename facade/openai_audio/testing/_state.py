@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS voices (
     sample_sha256 TEXT NOT NULL
 );
 """
+# Columns added since the first schema: a database file made by an older version gains them.
+# Prompt voices have no consent and no sample: '' in those columns.
+_VOICE_COLUMNS = {"type": "TEXT NOT NULL DEFAULT 'audio_sample'", "prompt": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,22 @@ class Consent:
 class Voice:
     id: str
     name: str
-    consent_id: str
+    consent_id: str  # '' for a prompt voice
     created_at: int
+    type: str = "audio_sample"  # or "prompt"
+    prompt: str | None = None
 
     def resource(self) -> dict[str, Any]:
-        return {"object": "audio.voice", "id": self.id, "name": self.name, "created_at": self.created_at}
+        resource: dict[str, Any] = {
+            "object": "audio.voice",
+            "id": self.id,
+            "name": self.name,
+            "created_at": self.created_at,
+            "type": self.type,
+        }
+        if self.prompt is not None:
+            resource["prompt"] = self.prompt
+        return resource
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,10 @@ class Store:
         )
         with self._lock, self._db:
             self._db.executescript(_SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(voices)")}
+            for column, declaration in _VOICE_COLUMNS.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE voices ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         with self._lock:
@@ -137,17 +155,33 @@ class Store:
         return ConsentPage([Consent(*r) for r in rows[:limit]], len(rows) > limit)
 
     def create_voice(self, name: str, consent_id: str, sha256: str) -> Voice:
+        """A voice made from an audio sample (its sha256 kept) and a consent recording."""
         voice = Voice(f"voice_{secrets.token_hex(12)}", name, consent_id, int(time.time()))
+        return self._insert_voice(voice, sha256)
+
+    def create_prompt_voice(self, name: str, prompt: str) -> Voice:
+        """A voice designed from a text description; the prompt is stored and given back."""
+        voice = Voice(f"voice_{secrets.token_hex(12)}", name, "", int(time.time()), "prompt", prompt)
+        return self._insert_voice(voice, "")
+
+    def _insert_voice(self, voice: Voice, sha256: str) -> Voice:
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO voices (id, name, consent_id, created_at, sample_sha256) VALUES (?, ?, ?, ?, ?)",
-                (voice.id, name, consent_id, voice.created_at, sha256),
+                "INSERT INTO voices (id, name, consent_id, created_at, sample_sha256, type, prompt)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (voice.id, voice.name, voice.consent_id, voice.created_at, sha256, voice.type, voice.prompt),
             )
         return voice
 
     def get_voice(self, voice_id: str) -> Voice | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, name, consent_id, created_at FROM voices WHERE id = ?", (voice_id,)
+                "SELECT id, name, consent_id, created_at, type, prompt FROM voices WHERE id = ?", (voice_id,)
             ).fetchone()
         return Voice(*row) if row else None
+
+    def delete_voice(self, voice_id: str) -> bool:
+        """Delete the voice only: the consent recording it was made with is kept."""
+        with self._lock, self._db:
+            cursor = self._db.execute("DELETE FROM voices WHERE id = ?", (voice_id,))
+        return cursor.rowcount > 0

@@ -150,8 +150,15 @@ def speech_options(body: dict[str, Any], store: Store) -> SpeechOptions:
                 "voice", f"Invalid value for 'voice': '{voice}'. Supported values are: {supported}."
             )
     elif isinstance(voice, dict) and set(voice) == {"id"} and isinstance(voice["id"], str):
-        if store.get_voice(voice["id"]) is None:
+        custom = store.get_voice(voice["id"])
+        if custom is None:
             raise invalid("voice", f"No such voice: '{voice['id']}'", code="voice_not_found")
+        if custom.type == "prompt":
+            raise invalid(
+                "voice",
+                f"Voice '{custom.id}' was created from a prompt: prompt voices are supported only in Live"
+                " sessions, not by the speech endpoint.",
+            )
     else:
         raise invalid(
             "voice",

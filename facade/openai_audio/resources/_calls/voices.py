@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from openai_audio_api.api.audio import create_voice
-from openai_audio_api.models import CreateVoiceRequest, VoiceConsentResource, VoiceResource
+import httpx
+
+from openai_audio_api.api.audio import create_voice, delete_voice
+from openai_audio_api.models import CreateVoiceRequest, VoiceConsentResource, VoiceDeleted, VoiceResource
 
 from ..._call import APICall
 from ..._checks import check_id, check_str
@@ -12,7 +14,12 @@ from ..._response import parse_model
 from .._base import generated_file
 
 # Fields the generated from_dict copies without checking their types.
-_VOICE_FIELDS = {"id": str, "object": str, "name": str, "created_at": int}
+_VOICE_FIELDS = {"id": str, "object": str, "name": str, "created_at": int, "type": str, "prompt": str}
+_DELETED_FIELDS = {"id": str, "object": str, "deleted": bool}
+
+
+def _voice(response: httpx.Response) -> VoiceResource:
+    return parse_model(response, VoiceResource.from_dict, "voice", _VOICE_FIELDS)
 
 
 def _consent_id(consent: str | VoiceConsentResource) -> str:
@@ -31,8 +38,25 @@ def create(name: str, audio_sample: FileInput, consent: str | VoiceConsentResour
         audio_sample=generated_file(prepared),
         consent=consent_id,
     )
+    return APICall(create_voice._get_kwargs(body=body), _voice, [prepared])
+
+
+def create_from_prompt(
+    name: str, prompt: str, model: str | None, script_hint: str | None
+) -> APICall[VoiceResource]:
+    """A voice designed from a description (for Live sessions; the speech endpoint refuses it)."""
+    check_str("name", name)
+    body = CreateVoiceRequest(name=name, type_="prompt", prompt=check_str("prompt", prompt))
+    if model is not None:
+        body.model = check_str("model", model)  # "auto" or a dated snapshot; open, as snapshots appear
+    if script_hint is not None:
+        body.script_hint = check_str("script_hint", script_hint)
+    return APICall(create_voice._get_kwargs(body=body), _voice)
+
+
+def delete(voice_id: str) -> APICall[VoiceDeleted]:
+    """Delete a voice; its consent recording is kept."""
     return APICall(
-        create_voice._get_kwargs(body=body),
-        lambda r: parse_model(r, VoiceResource.from_dict, "voice", _VOICE_FIELDS),
-        [prepared],
+        delete_voice._get_kwargs(voice_id=check_id("voice_id", voice_id)),
+        lambda r: parse_model(r, VoiceDeleted.from_dict, "deleted voice", _DELETED_FIELDS),
     )
