@@ -145,6 +145,11 @@ def test_changed_upstream_is_reported_logged_and_regenerated(
     assert f"(upstream sha256 {upstream_sha})" in result.stdout
     breaking = "possibly breaking changes (!)" in result.stdout
     assert breaking is not scenario.additive
+    # The additions ahead of upstream still in force are listed, with their sources.
+    assert "Ahead of upstream (additions in scripts/spec_overrides.yaml" in result.stdout
+    assert "+ /components/schemas/VoiceDeleted — openai-python 3.57.0, openai.types.audio.VoiceDeleted" in (
+        result.stdout
+    )
 
     new_spec = (repo_copy / "openapi.yaml").read_bytes()
     assert new_spec != old_spec
