@@ -55,6 +55,10 @@ NAMES: dict[str, str] = {
     "aiter_events": "iter_events",
     "aiter_audio": "iter_audio",
     "to_worker_thread": "in_this_thread",
+    "async_pause": "pause",
+    "apply_async": "apply",
+    "set_async_httpx_client": "set_httpx_client",
+    "get_async_httpx_client": "get_httpx_client",
 }
 _ASYNC_CLASS = re.compile(r"(_*)Async([A-Z]\w*)")
 _WORD = re.compile(r"\b(?:async (?P<keyword>with|for|def)\b|(?P<await>await)\b\s*)|\b\w+\b")

@@ -12,10 +12,21 @@ anyio's worker threads work under asyncio and trio alike (anyio comes with httpx
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+# How retries wait: anyio's sleep for the async client (asyncio or trio), time.sleep for the sync
+# one; scripts/unasync.py turns ``async_pause`` into ``pause``.
+pause = time.sleep
+
+
+async def async_pause(seconds: float) -> None:
+    import anyio  # the sync client never loads an event loop library
+
+    await anyio.sleep(seconds)
 
 
 async def to_worker_thread(
