@@ -31,10 +31,8 @@ openai = pytest.importorskip("openai")
 TEXT = "Hello world. Both clients say the same thing."
 MIGRATION = DOCS / "migration.md"
 
-# Rows whose openai_audio side is not on main yet: strict xfails, removed as each lands.
-_PER_CALL = "per-call extras not on main yet (issue 17 §3)"
-_RAW = "with_raw_response/with_streaming_response not on main yet (issue 17 §4)"
-_PAGES = "SDK page semantics not on main yet (issue 17 §5)"
+# Rows whose openai_audio side is not there yet: strict xfails (row name -> reason), removed as
+# each lands. Empty: every row of docs/migration.md passes.
 PENDING: dict[str, str] = {}
 
 Row = Callable[["Pair"], None]
@@ -374,7 +372,7 @@ def _speech_streaming_response(p: Pair) -> None:
             return b"".join(response.iter_bytes())
 
     def ours() -> bytes:
-        with p.ours.speech.with_streaming_response.create(  # type: ignore[attr-defined]
+        with p.ours.speech.with_streaming_response.create(
             TEXT, voice="alloy", model="gpt-4o-mini-tts", response_format="wav"
         ) as response:
             return b"".join(response.iter_bytes())
@@ -443,7 +441,7 @@ def _speech_raw_response(p: Pair) -> None:
         lambda: p.sdk.audio.speech.with_raw_response.create(
             model="gpt-4o-mini-tts", voice="alloy", input=TEXT
         ),
-        lambda: p.ours.speech.with_raw_response.create(TEXT, voice="alloy", model="gpt-4o-mini-tts"),  # type: ignore[attr-defined]
+        lambda: p.ours.speech.with_raw_response.create(TEXT, voice="alloy", model="gpt-4o-mini-tts"),
     )
     _same_raw(theirs, ours)
     assert theirs.parse().content == ours.parse()
@@ -561,7 +559,7 @@ def _transcription_stream(p: Pair) -> None:
 def _transcription_raw_response(p: Pair) -> None:
     theirs, ours = p.same_wire(
         lambda: p.sdk.audio.transcriptions.with_raw_response.create(file=("a.wav", p.wav), model="whisper-1"),
-        lambda: p.ours.transcriptions.with_raw_response.create(("a.wav", p.wav), model="whisper-1"),  # type: ignore[attr-defined]
+        lambda: p.ours.transcriptions.with_raw_response.create(("a.wav", p.wav), model="whisper-1"),
     )
     _same_raw(theirs, ours)
     assert theirs.parse().text == ours.parse().text
@@ -577,7 +575,7 @@ def _transcription_streaming_response(p: Pair) -> None:
             return [event.type for event in response.parse()]
 
     def ours() -> list[str]:
-        with p.ours.transcriptions.with_streaming_response.stream(  # type: ignore[attr-defined]
+        with p.ours.transcriptions.with_streaming_response.stream(
             ("a.wav", p.wav), model="gpt-4o-transcribe"
         ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
@@ -710,7 +708,7 @@ def _consents_pages(p: Pair) -> None:
     theirs_pages = [
         [c.id for c in page.data] for page in p.sdk.audio.voice_consents.list(limit=2).iter_pages()
     ]
-    ours_pages = [[c.id for c in page.data] for page in p.ours.voice_consents.list(limit=2).iter_pages()]  # type: ignore[attr-defined]
+    ours_pages = [[c.id for c in page.data] for page in p.ours.voice_consents.list(limit=2).iter_pages()]
     assert theirs_pages == ours_pages == theirs
 
 
@@ -768,7 +766,7 @@ def _voices_delete(p: Pair) -> None:
 def _call_extra_headers(p: Pair) -> None:
     p.same_wire(
         lambda: p.sdk.audio.voice_consents.list(extra_headers={"X-Trace": "t1"}),
-        lambda: p.ours.voice_consents.list(extra_headers={"X-Trace": "t1"}),  # type: ignore[call-arg]
+        lambda: p.ours.voice_consents.list(extra_headers={"X-Trace": "t1"}),
     )
     assert p.server.requests[-1].headers["x-trace"] == p.server.requests[-2].headers["x-trace"] == "t1"
 
@@ -777,7 +775,7 @@ def _call_extra_headers(p: Pair) -> None:
 def _call_extra_query(p: Pair) -> None:
     p.same_wire(
         lambda: p.sdk.audio.voice_consents.list(extra_query={"limit": 2}),
-        lambda: p.ours.voice_consents.list(extra_query={"limit": 2}),  # type: ignore[call-arg]
+        lambda: p.ours.voice_consents.list(extra_query={"limit": 2}),
     )
     assert p.server.requests[-1].query == {"limit": "2"}
 
@@ -788,7 +786,7 @@ def _call_extra_body(p: Pair) -> None:
         lambda: p.sdk.audio.speech.create(
             model="tts-1", voice="alloy", input=TEXT, extra_body={"speed": 1.5}
         ),
-        lambda: p.ours.speech.create(TEXT, voice="alloy", model="tts-1", extra_body={"speed": 1.5}),  # type: ignore[call-arg]
+        lambda: p.ours.speech.create(TEXT, voice="alloy", model="tts-1", extra_body={"speed": 1.5}),
     )
     assert p.server.requests[-1].json["speed"] == 1.5
     p.same_wire(
@@ -797,7 +795,7 @@ def _call_extra_body(p: Pair) -> None:
         ),
         lambda: p.ours.transcriptions.create(
             ("a.wav", p.wav), model="whisper-1", extra_body={"language": "en"}
-        ),  # type: ignore[call-overload]
+        ),
     )
     assert p.server.requests[-1].form["language"] == ["en"]
     # A field newer than the server: both send it, and the server (like the API) names it in its 400.
@@ -811,7 +809,7 @@ def _call_extra_body(p: Pair) -> None:
         (
             lambda: p.ours.translations.create(("a.wav", p.wav), model="whisper-1", extra_body={"future": 1}),
             openai_audio.BadRequestError,
-        ),  # type: ignore[call-overload]
+        ),
     ):
         with pytest.raises(error) as info:
             call()
@@ -901,7 +899,7 @@ def _raw_response(p: Pair) -> None:
     consent = p.ours.voice_consents.create(name="c", recording=("c.wav", p.wav), language="en")
     theirs, ours = p.same_wire(
         lambda: p.sdk.audio.voice_consents.with_raw_response.retrieve(consent.id),
-        lambda: p.ours.voice_consents.with_raw_response.retrieve(consent.id),  # type: ignore[attr-defined]
+        lambda: p.ours.voice_consents.with_raw_response.retrieve(consent.id),
     )
     _same_raw(theirs, ours)
     assert theirs.parse().id == ours.parse().id == consent.id
@@ -913,7 +911,7 @@ def _raw_response(p: Pair) -> None:
 def _raw_response_headers(p: Pair) -> None:
     theirs, ours = p.same_wire(
         lambda: p.sdk.audio.voice_consents.with_raw_response.list(),
-        lambda: p.ours.voice_consents.with_raw_response.list(),  # type: ignore[attr-defined]
+        lambda: p.ours.voice_consents.with_raw_response.list(),
     )
     # Every header of a success is reachable (request id, rate limits, processing time).
     assert set(theirs.headers.keys()) == set(ours.headers.keys())
