@@ -47,6 +47,7 @@ demo: $(STAMP)
 # Speed and memory against the official openai SDK, side by side (see BENCHMARKS.md).
 bench: $(STAMP)
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_batches.py
 
 bench-quick: $(STAMP)
 	$(PY) scripts/bench.py --quick

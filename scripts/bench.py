@@ -730,6 +730,12 @@ def main(argv: list[str] | None = None) -> int:
 
     report = render(mode, benches, machine_line(load_before), time.perf_counter() - started)
     if output is not None:
+        # scripts/bench_batches.py owns its own section (slow by nature): keep the last one.
+        previous = output.read_text() if output.exists() else ""
+        start, end = "<!-- bench_batches: start -->", "<!-- bench_batches: end -->"
+        if start in previous and end in previous:
+            kept = start + previous.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+            report = report.rstrip("\n") + "\n\n" + kept
         output.write_text(report)
         log(f"wrote {output}")
     print(report)

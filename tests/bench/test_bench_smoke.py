@@ -38,3 +38,25 @@ def test_smoke_run_reports_every_benchmark(tmp_path: Path) -> None:
     # One PASS/FAIL verdict per target (10 of them), whatever the figures.
     verdicts = [line for line in text.splitlines() if line.endswith(("| PASS |", "| FAIL |"))]
     assert len(verdicts) == 10, text
+
+
+def test_batch_benchmark_smoke_run_counts_every_variant() -> None:
+    # The 100- and 1,000-file runs take minutes by nature: `make bench` only. This checks the script.
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench_batches.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ") and "| 12 |" in line]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| CLI `transcribe -j 16`",
+        "| library `create_many(concurrency=16)`",
+        "| naive `asyncio.gather`, openai SDK",
+    ]
+    # Paced variants: every file done (the figures of a smoke run mean nothing, the counts do).
+    assert all(row.split(" | ")[5] == "0" for row in rows[:2]), rows
+    assert "µs per request" in proc.stdout
