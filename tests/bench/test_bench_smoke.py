@@ -58,5 +58,5 @@ def test_batch_benchmark_smoke_run_counts_every_variant() -> None:
         "| naive `asyncio.gather`, openai SDK",
     ]
     # Paced variants: every file done (the figures of a smoke run mean nothing, the counts do).
-    assert all(row.split(" | ")[5] == "0" for row in rows[:2]), rows
+    assert all(row.split(" | ")[6] == "0" for row in rows[:2]), rows
     assert "µs per request" in proc.stdout
