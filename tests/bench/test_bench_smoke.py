@@ -59,4 +59,4 @@ def test_batch_benchmark_smoke_run_counts_every_variant() -> None:
     ]
     # Paced variants: every file done (the figures of a smoke run mean nothing, the counts do).
     assert all(row.split(" | ")[6] == "0" for row in rows[:2]), rows
-    assert "µs per request" in proc.stdout
+    assert "What pacing adds to one call" in proc.stdout
