@@ -221,6 +221,8 @@ class PacingState:
         left = min(self.burst, remaining + since * self.limit_per_minute / 60.0) - (
             self.sent - ticket.sequence
         )
+        if self.burst >= 2:
+            left -= 1  # one token in reserve: jitter in arrival times then never overdraws the bucket
         tat = now + (self.burst - left) * interval
         # The first answer sets the schedule; later ones only ever slow it (another process may
         # share the key), since an answer's view of the bucket is a little stale.

@@ -56,7 +56,7 @@ def test_a_batch_over_the_limit_is_paced_not_refused(
     assert "requests/min)" in result.stderr
     statuses = [r.status for r in server.requests if r.path == TRANSCRIPTIONS]
     assert statuses.count(200) == 30
-    assert statuses.count(429) <= 2
+    assert statuses.count(429) <= 5  # a few at most on a busy machine; unpaced: a dozen+
 
 
 def test_an_exhausted_quota_stops_the_batch_at_once(

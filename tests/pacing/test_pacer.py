@@ -93,9 +93,9 @@ def test_learns_limit_and_burst_from_headers_then_paces() -> None:
     assert state.limit_per_minute == 300 and state.burst == 5
     slots = [state.reserve().slot for _ in range(8)]
     start = clock.now
-    # The four tokens left go at once, then one request per interval.
-    assert slots[:4] == pytest.approx([start] * 4)
-    assert slots[4:] == pytest.approx([start + k * INTERVAL_300 for k in range(1, 5)])
+    # Of the four tokens left, three go at once (one is kept for jitter), then one per interval.
+    assert slots[:3] == pytest.approx([start] * 3)
+    assert slots[3:] == pytest.approx([start + k * INTERVAL_300 for k in range(1, 6)])
 
 
 def test_openai_style_headers_give_the_whole_limit_as_burst() -> None:
@@ -122,12 +122,13 @@ def test_later_answers_only_slow_the_schedule() -> None:
     probe = go(state)
     state.observe(probe, 200, headers(300, 4, "200ms"), None)
     ticket = go(state)
-    # Another process drained the bucket: the answer says 0 left, so the next waits an interval.
+    # Another process drained the bucket: the answer says 0 left, so (with one token kept in
+    # reserve for jitter) the next waits two intervals.
     state.observe(ticket, 200, headers(300, 0, "1s"), None)
-    assert state.reserve().slot == pytest.approx(clock.now + INTERVAL_300)
+    assert state.reserve().slot == pytest.approx(clock.now + 2 * INTERVAL_300)
     # A stale answer saying "plenty left" does not bring the burst back.
     state.observe(ticket, 200, headers(300, 5, "0ms"), None)
-    assert state.reserve().slot == pytest.approx(clock.now + 2 * INTERVAL_300)
+    assert state.reserve().slot == pytest.approx(clock.now + 3 * INTERVAL_300)
 
 
 def test_a_429_moves_every_waiting_caller_back_in_order_without_a_herd() -> None:

@@ -137,7 +137,8 @@ async def test_asyncio_gather_runs_near_the_limit_not_into_it(server: AudioServe
     assert len(results) == 60 and all(r.text for r in results)
     seen = statuses(server, TRANSCRIPTIONS)
     assert seen.count(200) == 60
-    assert seen.count(429) <= 2  # network jitter may cost one; a herd would cost dozens
+    # A busy machine delays a few sends (a refusal or two each way); a herd would cost dozens.
+    assert seen.count(429) <= 5
 
 
 def test_threads_share_one_clients_pace(server: AudioServer) -> None:
@@ -160,7 +161,7 @@ def test_threads_share_one_clients_pace(server: AudioServer) -> None:
     assert not failures
     seen = statuses(server, CONSENTS)
     assert seen.count(200) == 64
-    assert seen.count(429) <= 2
+    assert seen.count(429) <= 5  # a few at most on a busy machine; unpaced: 10+
 
 
 async def test_without_pacing_the_same_work_runs_into_the_limit(server: AudioServer) -> None:
@@ -170,4 +171,4 @@ async def test_without_pacing_the_same_work_runs_into_the_limit(server: AudioSer
         base_url=server.base_url, headers={"Authorization": f"Bearer {server.api_key}"}
     ) as http:
         answers = await asyncio.gather(*(http.get("/audio/voice_consents") for _ in range(60)))
-    assert sum(a.status_code == 429 for a in answers) >= 20
+    assert sum(a.status_code == 429 for a in answers) >= 10  # 40 when all arrive within a second
