@@ -106,7 +106,9 @@ class AsyncVoiceConsents(AsyncResource):
     ) -> AsyncPage[VoiceConsentResource]:
         """One page of consents (``limit`` 1–100, server default 20), starting after the id ``after``.
 
-        ``await page.next_page()`` continues; ``async for consent in page.iter_all()`` walks them all.
+        As with the SDK, ``async for consent in page`` walks every page (later ones fetched as the
+        loop reaches them, with this call's options); ``page.data`` is this page;
+        ``await page.get_next_page()`` and ``page.iter_pages()`` go page by page.
         """
 
         def page(listing: VoiceConsentListResource) -> AsyncPage[VoiceConsentResource]:

@@ -106,7 +106,9 @@ class VoiceConsents(SyncResource):
     ) -> Page[VoiceConsentResource]:
         """One page of consents (``limit`` 1–100, server default 20), starting after the id ``after``.
 
-        ``page.next_page()`` continues; ``for consent in page.iter_all()`` walks them all.
+        As with the SDK, ``for consent in page`` walks every page (later ones fetched as the
+        loop reaches them, with this call's options); ``page.data`` is this page;
+        ``page.get_next_page()`` and ``page.iter_pages()`` go page by page.
         """
 
         def page(listing: VoiceConsentListResource) -> Page[VoiceConsentResource]:
