@@ -42,8 +42,9 @@ def seed_consents(db_path: str, count: int) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=None)
+    parser.add_argument("--processing-speed", default=None, help="simulated processing speed, e.g. 30x")
     args = parser.parse_args()
-    server = AudioServer(db_path=args.db).start()
+    server = AudioServer(db_path=args.db, processing_speed=args.processing_speed).start()
     listener = server._socket
     if listener is not None:
         listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

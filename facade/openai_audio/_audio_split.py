@@ -49,6 +49,9 @@ BYTES_HEADROOM: Final = 0.02
 MIN_BYTES_HEADROOM: Final = 16 * 1024
 #: Energies below this (mean square, 16-bit scale) count as digital silence whatever the rest.
 _SILENCE_FLOOR: Final = 4.0
+#: A recording is never spread into chunks shorter than this (each request has a fixed cost).
+MIN_SPREAD_SECONDS: Final = 60.0
+SPREAD_SLACK: Final = 1.05
 _READ_BLOCK: Final = 256 * 1024
 _WAV_HEADER_BYTES: Final = 44
 _MAX_CHUNKS: Final = 4096
@@ -94,6 +97,16 @@ class SplitLimits:
 
     max_bytes: int | None
     max_duration: float | None
+    parts: int = 1
+    """When a recording must be split anyway, into at least this many chunks (the concurrency),
+    so that they all run at once; never into chunks under :data:`MIN_SPREAD_SECONDS`."""
+
+    def spread_seconds(self, total_seconds: float) -> float:
+        """The longest chunk that spreads ``total_seconds`` over :attr:`parts` (a little over an
+        equal share, so the cuts found just before it do not leave a small remainder)."""
+        if self.parts <= 1:
+            return math.inf
+        return max(MIN_SPREAD_SECONDS, total_seconds / self.parts * SPREAD_SLACK)
 
     def exceeded_by(self, size: int | None, duration: float | None) -> bool:
         if self.max_bytes is not None and size is not None and size > self.max_bytes:
@@ -103,6 +116,8 @@ class SplitLimits:
     def chunk_frames(self, layout: WavLayout, *, reserved_bytes: int = 0) -> int:
         """The most frames a chunk may hold, margins included."""
         frames = layout.frames
+        if self.parts > 1:
+            frames = min(frames, int(self.spread_seconds(layout.duration) * layout.sample_rate))
         if self.max_duration is not None:
             frames = min(frames, int(self.max_duration * (1 - DURATION_HEADROOM) * layout.sample_rate))
         if self.max_bytes is not None:

@@ -102,7 +102,9 @@ class LongCall(Generic[R]):
         self.make_whole()
         if not self.split:
             return None
-        return split_if_needed(self.prepared, self.limits, reserved_bytes=self.reserved_bytes())
+        # Split anyway, then into at least as many chunks as may run at once.
+        limits = dataclasses.replace(self.limits, parts=self.max_concurrency)
+        return split_if_needed(self.prepared, limits, reserved_bytes=self.reserved_bytes())
 
     def plan(self, recording: SplitRecording, text_of: Callable[[Any], str]) -> ChunkPlan[Any]:
         return ChunkPlan(

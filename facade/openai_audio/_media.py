@@ -334,8 +334,9 @@ def _split_packets(
         if len(starts) < 2:
             raise InvalidArgumentError("file", "the audio has too few frames to split")
         frame_seconds = starts[1] - starts[0]
-        max_seconds = (
-            math.inf if limits.max_duration is None else limits.max_duration * (1 - DURATION_HEADROOM)
+        max_seconds = min(
+            limits.spread_seconds(starts[-1] + frame_seconds),
+            math.inf if limits.max_duration is None else limits.max_duration * (1 - DURATION_HEADROOM),
         )
         max_bytes = math.inf
         if limits.max_bytes is not None:

@@ -130,3 +130,19 @@ def test_compressed_or_broken_wav_is_not_split_here() -> None:
     adpcm = wav_bytes(b"\0" * 100, tag=2, width=1)
     with pytest.raises(UnsupportedWavError, match="0x2"):
         read_wav_layout(io.BytesIO(adpcm), len(adpcm))
+
+
+@pytest.mark.parametrize(("seconds", "parts", "chunks"), [(300, 4, 4), (300, 1, 1), (100, 4, 2)])
+def test_a_recording_split_anyway_is_spread_over_the_concurrency(
+    seconds: int, parts: int, chunks: int
+) -> None:
+    # Once a recording is over a limit (the caller's decision), its chunks are spread over the
+    # concurrency: 300 s with 4 at once makes 4 chunks, however far the limit; never chunks under
+    # a minute though (100 s makes 2); one at a time, only the limits cut.
+    text = sentence_text(seconds * 1000 // 60 // 6)[: round(seconds / 0.06)]
+    data = speech_wav(text)
+    stream = io.BytesIO(data)
+    layout = read_wav_layout(stream, len(data))
+    limit = SplitLimits(None, 1500.0 if parts > 1 else None, parts=parts)
+    spans = plan_cuts(SharedReader(stream), layout, limit.chunk_frames(layout))
+    assert len(spans) == chunks
