@@ -63,6 +63,8 @@ SIZES: dict[str, dict[str, int]] = {
         "pager_walks": 10,
         "sse_events": 100_000,
         "sse_runs": 5,
+        "long_minutes": 60,
+        "long_max_duration": 0,  # 0: the model's own limits (an hour is 3 chunks for whisper-1's 25 MB)
     },
     "quick": {
         "import_runs": 4,
@@ -81,6 +83,8 @@ SIZES: dict[str, dict[str, int]] = {
         "pager_walks": 5,
         "sse_events": 10_000,
         "sse_runs": 2,
+        "long_minutes": 10,
+        "long_max_duration": 150,
     },
     "smoke": {
         "import_runs": 1,
@@ -99,9 +103,11 @@ SIZES: dict[str, dict[str, int]] = {
         "pager_walks": 1,
         "sse_events": 500,
         "sse_runs": 1,
+        "long_minutes": 2,
+        "long_max_duration": 30,
     },
 }
-BENCHMARKS = ("import", "call", "async", "upload", "download", "pager", "sse")
+BENCHMARKS = ("import", "call", "async", "upload", "download", "pager", "sse", "long")
 
 # Measured in a bare interpreter: nothing imported beyond what ``-c`` itself needs.
 IMPORT_SNIPPET = """
@@ -487,6 +493,57 @@ def bench_pager(size: dict[str, int], base: str, key: str, seeding: float) -> Be
     return bench
 
 
+def bench_long(size: dict[str, int], tmp: Path) -> list[Bench]:
+    """An hour of speech as WAV and mp3 through transcriptions.create; see scripts/bench_long.py."""
+    from bench_long import SPEED, measure
+
+    figures = measure(
+        size["long_minutes"], SPEED, tmp, max_duration=size["long_max_duration"] or None, log=log
+    )
+    benches = []
+    for fmt, f in figures["files"].items():
+        four, one = f["c4"], f["c1"]
+        speedup = one["seconds"] / four["seconds"]
+        split = f["split"]
+        title = (
+            f"Long recording: {figures['minutes']:g} min of speech as {fmt} ({f['bytes'] / 1e6:.0f} MB), "
+            f"{split['chunks']} chunks"
+        )
+        series = {
+            "openai-audio, 4 chunks at once": Series("4", [four["seconds"]], {"rss": [four["rss_mib"]]}),
+            "openai-audio, 1 chunk at a time": Series("1", [one["seconds"]], {"rss": [one["rss_mib"]]}),
+        }
+        bench = Bench(
+            key=f"long_{fmt}",
+            title=title,
+            unit="s",
+            higher_is_better=False,
+            reference="openai-audio, 1 chunk at a time",
+            series=series,
+            extra_columns={"rss": "peak RSS growth, MiB"},
+            note=(
+                f"The server simulates processing at {SPEED:g}× real time. Splitting alone: "
+                f"{split['seconds']:.1f} s ({split['mb_per_s']:.0f} MB/s, "
+                f"peak RSS growth {split['rss_mib']:.1f} MiB). "
+                f"The official SDK on the same file: {f['sdk']['outcome']} after {f['sdk']['seconds']:.1f} s."
+            ),
+        )
+        bench.targets = [
+            Target(
+                f"Long {fmt}: ≥ 3× faster at the default concurrency (4) than one chunk at a time",
+                speedup >= 3,
+                f"{speedup:.2f}×",
+            ),
+            Target(
+                f"Long {fmt}: peak RSS growth ≤ 48 MiB",
+                max(four["rss_mib"], one["rss_mib"], split["rss_mib"]) <= 48,
+                f"{max(four['rss_mib'], one['rss_mib'], split['rss_mib']):.1f} MiB",
+            ),
+        ]
+        benches.append(bench)
+    return benches
+
+
 def bench_sse(size: dict[str, int], tmp: Path) -> Bench:
     audio = tmp / "tiny.wav"
     audio.write_bytes(wav_bytes(48_000))
@@ -725,6 +782,10 @@ def main(argv: list[str] | None = None) -> int:
                 benches.append(bench_pager(size, base, key, seeding))
         if "sse" in selected:
             benches.append(bench_sse(size, tmp))
+        # The long-recording benchmark takes minutes even at smoke size: only when asked for then.
+        if "long" in selected and (mode != "smoke" or args.only):
+            log("long recordings")
+            benches.extend(bench_long(size, tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
