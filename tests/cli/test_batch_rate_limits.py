@@ -85,8 +85,15 @@ def test_an_interrupted_batch_finishes_without_redoing_or_leaving_partial_files(
     command = [sys.executable, "-m", "openai_audio.cli", "transcribe", "--out-dir", "out", "-j", "4"]
     command += [f"{s}.wav" for s in texts]
     env = cli_env(server.base_url)
+    # A shell's background job inherits an ignored SIGINT (Python then never raises
+    # KeyboardInterrupt): give the CLI the default disposition, as a terminal would.
     first = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         # Wait for some outputs (a condition on files, polled; not a duration).
