@@ -311,3 +311,24 @@ def test_a_raw_response_is_never_split(client: AudioClient, server: AudioServer,
     assert raw.status_code == 200 and raw.parse().text
     (upload,) = _uploads(server)  # one HTTP response: the whole recording in one request
     assert upload.size == len(long_wav)
+
+
+async def test_async_splitting_runs_off_the_event_loop(
+    aclient: AsyncAudioClient, server: AudioServer, long_wav: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai_audio import _long_calls
+
+    threads: list[int] = []
+    real = _long_calls.split_if_needed
+
+    def recording_thread(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_long_calls, "split_if_needed", recording_thread)
+    await aclient.transcriptions.create(("talk.wav", long_wav), model="whisper-1", **LIMITS)
+    async with aclient.transcriptions.stream(
+        ("talk.wav", long_wav), model="gpt-4o-mini-transcribe", **LIMITS
+    ) as events:
+        [e async for e in events]
+    assert len(threads) == 2 and threading.get_ident() not in threads
