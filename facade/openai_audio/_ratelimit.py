@@ -308,7 +308,7 @@ class Pacer:
     def before(self, request: httpx.Request) -> None:
         """Wait for ``request``'s attempt to be sent (its ticket travels in its extensions)."""
         self.failed(request)
-        request.extensions[TICKET_EXTENSION] = self.acquire()
+        request.extensions[_ticket_key(self)] = self.acquire()
 
     def after(self, request: httpx.Request, response: httpx.Response) -> None:
         """The attempt got ``response`` (a 429's body read, so its error code counts)."""
@@ -385,7 +385,7 @@ class AsyncPacer:
     async def before(self, request: httpx.Request) -> None:
         """Wait for ``request``'s attempt to be sent (its ticket travels in its extensions)."""
         self.failed(request)
-        request.extensions[TICKET_EXTENSION] = await self.acquire()
+        request.extensions[_ticket_key(self)] = await self.acquire()
 
     def after(self, request: httpx.Request, response: httpx.Response) -> None:
         """The attempt got ``response`` (a 429's body read, so its error code counts)."""
@@ -413,14 +413,19 @@ def error_code(response: httpx.Response) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _ticket_key(pacer: Pacer | AsyncPacer) -> str:
+    # Per pacer: a request can pass two (a client's, and one in a transport the caller gave it).
+    return f"{TICKET_EXTENSION}.{id(pacer)}"
+
+
 def _forget(pacer: Pacer | AsyncPacer, request: httpx.Request) -> None:
-    ticket = request.extensions.pop(TICKET_EXTENSION, None)
+    ticket = request.extensions.pop(_ticket_key(pacer), None)
     if isinstance(ticket, Ticket):
         pacer.release(ticket, None)
 
 
 def _observe(pacer: Pacer | AsyncPacer, request: httpx.Request, response: httpx.Response) -> None:
-    ticket = request.extensions.pop(TICKET_EXTENSION, None)
+    ticket = request.extensions.pop(_ticket_key(pacer), None)
     if isinstance(ticket, Ticket):
         code = error_code(response) if response.status_code == 429 else None
         pacer.release(ticket, response.status_code, response.headers, code)

@@ -299,3 +299,23 @@ async def test_async_cancelled_waiter_gives_its_turn_back() -> None:
         await waiter
     pacer.release(probe, None)  # the probe failed with no answer: someone else may probe
     assert (await pacer.acquire()).probe
+
+
+def test_two_pacers_on_one_request_keep_their_own_tickets() -> None:
+    # A client's pacer, and another in a transport the caller handed it: neither may release the
+    # other's ticket (the first would then wait for its probe's answer forever).
+    import httpx
+
+    outer, inner = (
+        Pacer(clock=FakeClock(), sleep=lambda s: None),
+        Pacer(clock=FakeClock(), sleep=lambda s: None),
+    )
+    for _ in range(3):
+        request = httpx.Request("GET", "http://127.0.0.1/v1/audio/voice_consents")
+        outer.before(request)
+        inner.before(request)
+        response = httpx.Response(200, request=request)
+        inner.after(request, response)
+        outer.after(request, response)
+    assert outer.state.known and inner.state.known
+    assert not outer.state.probing and not inner.state.probing
