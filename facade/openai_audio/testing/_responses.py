@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from openai_audio.testing import _audio
+from openai_audio.testing import _recognition
 from openai_audio.testing._validation import SttOptions
 
 _LANGUAGE_NAMES = {
@@ -34,7 +34,7 @@ def _timestamp(seconds: float, sep: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{millis:03d}"
 
 
-def _subtitles(tr: _audio.Transcript, vtt: bool) -> str:
+def _subtitles(tr: _recognition.Transcript, vtt: bool) -> str:
     cues: list[str] = []
     for i, seg in enumerate(tr.segments, start=1):
         sep = "." if vtt else ","
@@ -47,7 +47,7 @@ def _token_id(word: str) -> int:
     return 1000 + int.from_bytes(hashlib.sha256(word.encode()).digest()[:2], "big")
 
 
-def _logprobs(tr: _audio.Transcript) -> list[dict[str, Any]]:
+def _logprobs(tr: _recognition.Transcript) -> list[dict[str, Any]]:
     out = []
     for i, word in enumerate(tr.words):
         token = word.text if i == 0 else " " + word.text
@@ -56,7 +56,7 @@ def _logprobs(tr: _audio.Transcript) -> list[dict[str, Any]]:
     return out
 
 
-def _token_usage(tr: _audio.Transcript, prompt: str | None) -> dict[str, Any]:
+def _token_usage(tr: _recognition.Transcript, prompt: str | None) -> dict[str, Any]:
     audio_tokens = max(1, math.ceil(tr.duration * 10))
     text_tokens = math.ceil(len(prompt or "") / 4)
     output_tokens = max(1, math.ceil(len(tr.text) / 4))
@@ -69,7 +69,7 @@ def _token_usage(tr: _audio.Transcript, prompt: str | None) -> dict[str, Any]:
     }
 
 
-def _whisper_segments(tr: _audio.Transcript, temperature: float) -> list[dict[str, Any]]:
+def _whisper_segments(tr: _recognition.Transcript, temperature: float) -> list[dict[str, Any]]:
     return [
         {
             "id": i,
@@ -92,7 +92,7 @@ def _speaker(opts: SttOptions, index: int) -> str:
     return labels[index % len(labels)]
 
 
-def _diarized_segments(tr: _audio.Transcript, opts: SttOptions) -> list[dict[str, Any]]:
+def _diarized_segments(tr: _recognition.Transcript, opts: SttOptions) -> list[dict[str, Any]]:
     return [
         {
             "type": "transcript.text.segment",
@@ -112,7 +112,7 @@ def _language_name(code: str | None) -> str:
     return _LANGUAGE_NAMES.get(code.lower().split("-")[0], code)
 
 
-def stt_response(tr: _audio.Transcript, opts: SttOptions, *, translation: bool) -> Response:
+def stt_response(tr: _recognition.Transcript, opts: SttOptions, *, translation: bool) -> Response:
     fmt = opts.response_format
     if fmt == "text":
         return PlainTextResponse(tr.text + "\n")
@@ -154,7 +154,7 @@ def stt_response(tr: _audio.Transcript, opts: SttOptions, *, translation: bool) 
     return JSONResponse(body)
 
 
-async def stt_events(tr: _audio.Transcript, opts: SttOptions) -> AsyncIterator[dict[str, Any]]:
+async def stt_events(tr: _recognition.Transcript, opts: SttOptions) -> AsyncIterator[dict[str, Any]]:
     logprobs = _logprobs(tr) if "logprobs" in opts.include else None
     index = 0
     for seg_no, seg in enumerate(tr.segments):

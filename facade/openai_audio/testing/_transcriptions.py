@@ -8,7 +8,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from openai_audio.testing import _audio
+from openai_audio.testing import _recognition
 from openai_audio.testing._errors import APIError, invalid
 from openai_audio.testing._injection import fault_response, sse_response, take_fault
 from openai_audio.testing._pipeline import api_endpoint, request_context, server_state
@@ -22,13 +22,13 @@ UNSUPPORTED_FORMAT_MESSAGE = (
 )
 
 
-async def _inspect_upload(request: Request, upload: UploadFile) -> tuple[_audio.AudioInfo, str]:
+async def _inspect_upload(request: Request, upload: UploadFile) -> tuple[_recognition.AudioInfo, str]:
     await upload.seek(0)
     head = await upload.read(16)
-    if _audio.upload_format(upload.filename, upload.content_type, head) is None:
+    if _recognition.upload_format(upload.filename, upload.content_type, head) is None:
         raise invalid("file", UNSUPPORTED_FORMAT_MESSAGE, code="invalid_file_format")
     sha = request_context(request).hashes.get(id(upload)) or await sha256_of(upload)
-    info = await anyio.to_thread.run_sync(_audio.inspect_audio, upload.file, upload.size or 0)
+    info = await anyio.to_thread.run_sync(_recognition.inspect_audio, upload.file, upload.size or 0)
     await upload.seek(0)
     return info, sha
 
@@ -65,7 +65,7 @@ def _check_size_read(request: Request, form_size: int) -> None:
         )
 
 
-def check_audio(opts: SttOptions, info: _audio.AudioInfo) -> None:
+def check_audio(opts: SttOptions, info: _recognition.AudioInfo) -> None:
     """The rules that depend on the audio itself, checked once it has been inspected."""
     longest = opts.caps.max_duration_seconds
     if longest is not None and info.duration > longest:
@@ -108,8 +108,8 @@ async def _speech_to_text(request: Request, *, translation: bool) -> Response:
         opts = stt_options(fields, translation=translation)
         info, sha = await _inspect_upload(request, fields.files["file"])
         check_audio(opts, info)
-        text = info.text if info.text is not None else _audio.words_from_digest(sha, info.duration)
-        tr = _audio.transcript(text, info.duration)
+        text = info.text if info.text is not None else _recognition.words_from_digest(sha, info.duration)
+        tr = _recognition.transcript(text, info.duration)
         await server_state(request).processing.simulate(info.duration)
         if opts.stream:
             return sse_response(stt_events(tr, opts), request)
