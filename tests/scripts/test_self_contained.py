@@ -36,7 +36,7 @@ def repository_files() -> list[Path]:
     [
         # Spelled in pieces, so `git grep` for the old path finds nothing in the repository.
         "SPEC ?= .." + "/shared" + "/reference/openai-openapi.yaml",
-        'UPSTREAM = ROOT.parent / "shared" / "reference" / "openai-openapi.yaml"',
+        "UPSTREAM = ROOT.parent / " + '"sha' + 'red"' + ' / "reference" / "openai-openapi.yaml"',
         "cp .." + "\\shared\\x .",
     ],
 )
