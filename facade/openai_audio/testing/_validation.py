@@ -11,24 +11,14 @@ from typing import Any
 from starlette.datastructures import UploadFile
 
 from openai_audio import _capabilities
+from openai_audio._upload_rules import VOICE_SAMPLE_UPLOADS
 from openai_audio.testing import _audio
 from openai_audio.testing._errors import APIError, invalid, unrecognized
 from openai_audio.testing._requests import FormFields
 from openai_audio.testing._state import Store
 
-MAX_SAMPLE_BYTES = 10 * 1024 * 1024
-SAMPLE_MIME_TYPES = frozenset(
-    {
-        "audio/mpeg",
-        "audio/wav",
-        "audio/x-wav",
-        "audio/ogg",
-        "audio/aac",
-        "audio/flac",
-        "audio/webm",
-        "audio/mp4",
-    }
-)
+# The same rule the façade checks before sending: one list of sample types, one size limit.
+SAMPLE_MIME_TYPES = VOICE_SAMPLE_UPLOADS.mime_types
 
 
 _EXT_MIME = {
@@ -107,7 +97,8 @@ def check_sample(param: str, upload: UploadFile) -> None:
             f"{sorted(SAMPLE_MIME_TYPES)}.",
             code="invalid_file_format",
         )
-    if (upload.size or 0) > MAX_SAMPLE_BYTES:
+    limit = VOICE_SAMPLE_UPLOADS.max_bytes
+    if limit is not None and (upload.size or 0) > limit:
         raise APIError(
             413, f"'{param}' is too large: the maximum size is 10 MiB.", param=param, code="file_too_large"
         )
